@@ -1,0 +1,296 @@
+"""Inquiries from prospective students and partners, and how staff handle them.
+
+The status workflow lives here and only here: ``Inquiry.TRANSITIONS`` is the
+table of allowed moves and ``Inquiry.transition_to`` the one way to make one.
+Who may see which inquiry is ``Inquiry.objects.for_staff(user)``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from institutions.models import Institution, Programme
+
+# No 0/O, 1/I/L: a reference must survive being read out on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    """A random reference such as ``K7QM-4XTP``: 31⁸ ≈ 8.5 × 10¹¹ possibilities."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def normalise_reference(text):
+    """What an applicant types, as stored: upper case, dash in the middle.
+
+    Letters that cannot occur are read as the ones people confuse them with.
+    """
+    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != REFERENCE_LENGTH:
+        return ""
+    return f"{cleaned[:4]}-{cleaned[4:]}"
+
+
+class InquiryQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        """The inquiries that ``user`` may see: all for a superuser, otherwise
+        only those sent to a college the user is a member of."""
+        if not (user and user.is_active and user.is_staff):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(institution__memberships__user=user).distinct()
+
+    def open(self):
+        return self.filter(status__in=Inquiry.OPEN_STATUSES)
+
+
+class Kind(models.TextChoices):
+    STUDY = "study", _("Degree or major study")
+    LANGUAGE = "language", _("Chinese language study")
+    CHINESE_BRIDGE = "chinese_bridge", _("Chinese Bridge delegation")
+    PARTNERSHIP = "partnership", _("Partnership proposal")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    CONTACTED = "contacted", _("Contacted")
+    APPLICATION_INVITED = "application_invited", _("Invited to apply")
+    ENROLLED = "enrolled", _("Enrolled")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SPAM = "spam", _("Spam")
+
+
+class Inquiry(models.Model):
+    Kind = Kind
+    Status = Status
+
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.IN_REVIEW,
+        Status.CONTACTED,
+        Status.APPLICATION_INVITED,
+    )
+    CLOSED_STATUSES = (Status.ENROLLED, Status.DECLINED, Status.WITHDRAWN, Status.SPAM)
+    # The allowed moves; withdrawn and spam are reachable from every open status.
+    _EXITS = {Status.WITHDRAWN, Status.SPAM}
+    TRANSITIONS = {
+        Status.NEW: {Status.IN_REVIEW} | _EXITS,
+        Status.IN_REVIEW: {Status.CONTACTED} | _EXITS,
+        Status.CONTACTED: {Status.APPLICATION_INVITED} | _EXITS,
+        Status.APPLICATION_INVITED: {Status.ENROLLED, Status.DECLINED} | _EXITS,
+    }
+    # Where a superuser's "reopen" puts a closed inquiry.
+    REOPEN_TO = Status.IN_REVIEW
+
+    reference = models.CharField(
+        _("reference"), max_length=9, unique=True, default=new_reference, editable=False
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+        verbose_name=_("college"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    nationality = CountryField(_("nationality"))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("programme"),
+    )
+    intake = models.CharField(_("intake"), max_length=20, blank=True)
+    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    group_size = models.PositiveSmallIntegerField(
+        _("group size"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    consent_at = models.DateTimeField(_("privacy consent given"))
+    created_at = models.DateTimeField(
+        _("received"), default=timezone.now, db_index=True
+    )
+
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status, default=Status.NEW, editable=False
+    )
+    status_changed_at = models.DateTimeField(
+        _("status changed"), default=timezone.now, editable=False
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_inquiries",
+        verbose_name=_("assigned to"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("possible duplicate of"),
+    )
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+
+    # Mail: sent after the inquiry is committed; a failure is kept for a retry.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notification_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_error = models.TextField(_("mail error"), blank=True, editable=False)
+
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]),
+                name="inquiry_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in Kind]),
+                name="inquiry_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(group_size__isnull=True)
+                | models.Q(group_size__gte=1, group_size__lte=500),
+                name="inquiry_group_size_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "status"])]
+        permissions = [("export_inquiry", _("Can export inquiries"))]
+
+    def __str__(self):
+        return f"{self.reference} · {self.full_name}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    def allowed_moves(self, user=None):
+        moves = set(self.TRANSITIONS.get(self.status, set()))
+        if user is not None and user.is_superuser and not self.is_open:
+            moves.add(self.REOPEN_TO)
+        return moves
+
+    def transition_to(self, new_status, *, by, note=""):
+        """Move this inquiry to ``new_status`` and record who did it.
+
+        Raises ``ValidationError`` for a move that is not in ``TRANSITIONS``
+        (closed statuses are final, except that a superuser may reopen) and
+        ``PermissionDenied`` when ``by`` may not see this inquiry.
+        """
+        with transaction.atomic():
+            # Lock the row: two staff members may move the same inquiry at once.
+            current = Inquiry.objects.select_for_update().filter(pk=self.pk).get()
+            if (
+                by is not None
+                and not Inquiry.objects.for_staff(by).filter(pk=self.pk).exists()
+            ):
+                raise PermissionDenied
+            if new_status not in current.allowed_moves(by):
+                raise ValidationError(
+                    _("An inquiry cannot move from “%(from)s” to “%(to)s”.")
+                    % {
+                        "from": self.Status(current.status).label,
+                        "to": self.Status(new_status).label
+                        if new_status in self.Status.values
+                        else new_status,
+                    },
+                    code="illegal_transition",
+                )
+            now = timezone.now()
+            old = current.status
+            self.status = new_status
+            self.status_changed_at = now
+            self.save(update_fields=["status", "status_changed_at"])
+            event = self.events.create(
+                from_status=old, to_status=new_status, by=by, at=now, note=note
+            )
+        return event
+
+
+class InquiryEvent(models.Model):
+    """One status change: who, when, from, to, and why."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=30, choices=Inquiry.Status, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=30, choices=Inquiry.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class StaffMembership(models.Model):
+    """A member of staff belongs to a college; it decides what they see."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Admissions officer")
+        MANAGER = "manager", _("Head of admissions")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role, default=Role.OFFICER
+    )
+
+    class Meta:
+        verbose_name = _("college membership")
+        verbose_name_plural = _("college memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"], name="one_membership_per_college"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.institution}"

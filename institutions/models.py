@@ -1,0 +1,316 @@
+"""Colleges and the material they publish about themselves.
+
+Models stay monolingual; ``translation.py`` registers which fields exist in
+English and in Simplified Chinese (``name_en``, ``name_zh_hans``...).
+"""
+
+import hashlib
+import json
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .images import validate_image_upload
+
+
+class Origin(models.TextChoices):
+    ORIGINAL = "original", _("Original text")
+    TRANSLATION = "translation", _("Translation")
+
+
+class Seeded(models.Model):
+    """A row that ``load_seeds`` may have written.
+
+    ``seed_fingerprint`` is a digest of the values the loader last wrote. When
+    the row's current values no longer match it, staff have edited the row in
+    the admin and the loader leaves it alone unless told to overwrite.
+    """
+
+    seed_key = models.CharField(max_length=100, blank=True, editable=False)
+    seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def fingerprint(self, fields):
+        values = [str(getattr(self, name)) for name in sorted(fields)]
+        return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+
+
+class Provenance(Seeded):
+    """Where a text came from and whether its Chinese has been reviewed."""
+
+    source = models.CharField(
+        _("source document"),
+        max_length=200,
+        blank=True,
+        help_text=_("The document in seeds/source/ that this text comes from."),
+    )
+    en_origin = models.CharField(
+        _("English is"), max_length=20, choices=Origin, default=Origin.ORIGINAL
+    )
+    zh_origin = models.CharField(
+        _("Chinese is"), max_length=20, choices=Origin, default=Origin.TRANSLATION
+    )
+    zh_reviewed = models.BooleanField(
+        _("Chinese translation reviewed"),
+        default=False,
+        help_text=_("Tick once a Chinese-speaking member of staff has checked it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def awaits_review(self):
+        return self.zh_origin == Origin.TRANSLATION and not self.zh_reviewed
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Institution(Provenance):
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line shown on the home page."),
+    )
+    name_note = models.TextField(
+        _("note on the name"),
+        blank=True,
+        help_text=_("A change of name, or a name that is easily confused."),
+    )
+    website = models.URLField(_("official website"), blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(2100)],
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_image_upload],
+    )
+    cover = models.ImageField(
+        _("cover photo"),
+        upload_to="covers/",
+        blank=True,
+        validators=[validate_image_upload],
+    )
+    admissions_emails = models.TextField(
+        _("admissions e-mail addresses"),
+        blank=True,
+        help_text=_(
+            "One or more addresses, separated by commas, told of new inquiries."
+        ),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("college")
+        verbose_name_plural = _("colleges")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self):
+        """Letters for the generated logo of a college that has none."""
+        if self.short_name:
+            return self.short_name[:5]
+        words = [w for w in self.name_en.split() if w[:1].isupper()]
+        return "".join(w[0] for w in words)[:4] or self.slug[:2].upper()
+
+    @property
+    def admissions_email_list(self):
+        return [a.strip() for a in self.admissions_emails.split(",") if a.strip()]
+
+
+class FormerName(Seeded):
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        ZH = "zh-hans", _("Chinese")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=10, choices=Language)
+    until = models.PositiveSmallIntegerField(_("in use until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+
+    def __str__(self):
+        return self.name
+
+
+class Section(Provenance):
+    """One page of a college's material; its kind is also its URL slug."""
+
+    class Kind(models.TextChoices):
+        ABOUT = "about", _("About")
+        WHY_US = "why_us", _("Why us")
+        LEADERSHIP_MESSAGE = "leadership_message", _("Message from the leadership")
+        CHINESE_BRIDGE = "chinese_bridge", _("Chinese Bridge")
+        PARTNERSHIP = "partnership", _("Partnership")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="sections"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"), help_text=_("Plain text; paragraphs separated by a blank line.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "kind"], name="one_section_of_each_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} · {self.get_kind_display()}"
+
+    @classmethod
+    def kind_from_slug(cls, slug):
+        kind = slug.replace("-", "_")
+        return kind if kind in cls.Kind.values else None
+
+    @property
+    def slug(self):
+        return self.kind.replace("_", "-")
+
+    @property
+    def position(self):
+        return self.Kind.values.index(self.kind)
+
+    def get_absolute_url(self):
+        return reverse(
+            "institutions:section",
+            kwargs={"slug": self.institution.slug, "section": self.slug},
+        )
+
+    @property
+    def shown_in_english_only(self):
+        """True when a Chinese reader is shown the English text as a fallback."""
+        return get_language() == "zh-hans" and not self.body_zh_hans.strip()
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class Signatory(Seeded):
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="signatories"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return self.name
+
+
+class Fact(Provenance):
+    """A key fact that a reader scans: founded, students, majors..."""
+
+    class Kind(models.TextChoices):
+        FOUNDED = "founded", _("Founded")
+        STUDENTS = "students", _("Students")
+        MAJORS = "majors", _("Majors and specialties")
+        SCHOOLS = "schools", _("Schools")
+        CAMPUS = "campus", _("Campus")
+        PARTNER_COUNTRIES = "partner_countries", _("Partner countries")
+        GRADUATES = "graduates", _("Graduates")
+        OTHER = "other", _("Other")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="facts"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("Only for “Other”.")
+    )
+    value = models.CharField(_("value"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
+
+    def __str__(self):
+        return f"{self.display_label}: {self.value}"
+
+    @property
+    def display_label(self):
+        return self.label or self.get_kind_display()
+
+
+class School(Provenance):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="schools"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(Provenance):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="programmes"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,40 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Fact, FormerName, Institution, Programme, School, Section, Signatory
+
+
+@register(Institution)
+class InstitutionTranslation(TranslationOptions):
+    fields = ("name", "city", "summary", "name_note")
+    required_languages = ("en",)
+
+
+@register(FormerName)
+class FormerNameTranslation(TranslationOptions):
+    fields = ("note",)
+
+
+@register(Section)
+class SectionTranslation(TranslationOptions):
+    fields = ("title", "body")
+    required_languages = ("en",)
+
+
+@register(Signatory)
+class SignatoryTranslation(TranslationOptions):
+    fields = ("name", "role")
+
+
+@register(Fact)
+class FactTranslation(TranslationOptions):
+    fields = ("label", "value")
+
+
+@register(School)
+class SchoolTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Programme)
+class ProgrammeTranslation(TranslationOptions):
+    fields = ("name", "description")

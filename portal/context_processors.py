@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+LANGUAGE_NAMES = {"en": "English", "zh-hans": "简体中文"}
+HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
+
+
+def site(request):
+    """Links to this page in every language, for the switcher and hreflang."""
+    current = get_language()
+    path = request.path
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        alternates.append(
+            {
+                "code": code,
+                "html_lang": HTML_LANG[code],
+                "name": LANGUAGE_NAMES[code],
+                "path": url,
+                "url": settings.SITE_URL + url,
+                "current": code == current,
+            }
+        )
+    # A page outside the language prefixes (the 404 of /nonsense) has no
+    # translation: the switcher then leads to each language's home page.
+    localized = any(a["path"] != path for a in alternates)
+    if not localized:
+        for a in alternates:
+            a["path"] = f"/{a['code']}/"
+            a["url"] = settings.SITE_URL + a["path"]
+    return {
+        "html_lang": HTML_LANG.get(current, current),
+        "alternates": alternates,
+        "other_languages": [a for a in alternates if not a["current"]],
+        "x_default_url": next(a["url"] for a in alternates if a["code"] == "en"),
+        "canonical_url": settings.SITE_URL + path,
+        "site_url": settings.SITE_URL,
+    }
