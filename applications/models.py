@@ -48,7 +48,13 @@ class InquiryQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(institution__memberships__user=user).distinct()
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT,
+        # and counts and annotations on the result stay right.
+        return self.filter(
+            institution__in=StaffMembership.objects.filter(user=user).values(
+                "institution"
+            )
+        )
 
     def open(self):
         return self.filter(status__in=Inquiry.OPEN_STATUSES)

@@ -9,4 +9,7 @@ urlpatterns = [
         views.InquiryCreateView.as_view(),
         name="inquire",
     ),
+    path("inquiries/sent/", views.inquiry_sent, name="inquiry-sent"),
+    path("inquiries/status/", views.inquiry_status, name="status"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -1,5 +1,207 @@
-from django.views.generic import TemplateView
+"""The public side of inquiries: the form, its confirmation, the status page.
+
+Nothing about an applicant is shown to anyone who does not present both the
+reference and the e-mail address of the inquiry (the confirmation page reads
+its reference from the session of the browser that sent it).
+"""
+
+import logging
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from institutions.models import Institution
+
+from . import ratelimit
+from .forms import (
+    GROUP_SIZE_KINDS,
+    ORGANIZATION_REQUIRED_KINDS,
+    PROGRAM_KINDS,
+    InquiryForm,
+    StatusLookupForm,
+    describe_intake,
+)
+from .models import Inquiry, Status
+from .services import submit_inquiry
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "applications:sent"
+
+# What each status means to the applicant, in plain words. Spam is shown as
+# merely closed: the status page must not teach a robot what we think of it.
+PUBLIC_STATUS = {
+    Status.NEW: (
+        _("Received"),
+        _(
+            "The college has received your inquiry. Its admissions office "
+            "has not looked at it yet."
+        ),
+    ),
+    Status.IN_REVIEW: (
+        _("Being reviewed"),
+        _("The college's admissions office is reading your inquiry."),
+    ),
+    Status.CONTACTED: (
+        _("Answered"),
+        _(
+            "The college has written to you. Please check your e-mail, "
+            "including the spam folder."
+        ),
+    ),
+    Status.APPLICATION_INVITED: (
+        _("Invited to apply"),
+        _(
+            "The college has invited you to apply. Follow the steps in its "
+            "message to you."
+        ),
+    ),
+    Status.ENROLLED: (
+        _("Enrolled"),
+        _("You are enrolled. Welcome to the college!"),
+    ),
+    Status.DECLINED: (
+        _("Closed"),
+        _(
+            "The college has decided not to take this inquiry further. You "
+            "are welcome to send a new one."
+        ),
+    ),
+    Status.WITHDRAWN: (
+        _("Withdrawn"),
+        _("This inquiry was withdrawn and is closed."),
+    ),
+    Status.SPAM: (
+        _("Closed"),
+        _("This inquiry is closed."),
+    ),
+}
 
 
-class InquiryCreateView(TemplateView):
-    template_name = "base.html"
+def rate_limited(request):
+    response = render(
+        request,
+        "applications/rate_limited.html",
+        {"window_minutes": max(settings.INQUIRY_RATE_WINDOW // 60, 1)},
+        status=429,
+    )
+    response["Retry-After"] = str(settings.INQUIRY_RATE_WINDOW)
+    return response
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class InquiryCreateView(View):
+    """The inquiry form of one published college."""
+
+    template_name = "applications/inquiry_form.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_institution(self):
+        return get_object_or_404(
+            Institution.objects.published(), slug=self.kwargs["slug"]
+        )
+
+    def render_form(self, form, status=200):
+        context = {
+            "institution": self.institution,
+            "form": form,
+            "show_for": {
+                "program": " ".join(PROGRAM_KINDS),
+                "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
+                "group_size": " ".join(GROUP_SIZE_KINDS),
+            },
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, slug):
+        self.institution = self.get_institution()
+        return self.render_form(InquiryForm(institution=self.institution))
+
+    def post(self, request, slug):
+        self.institution = self.get_institution()
+        if not ratelimit.allow(request, "inquiry"):
+            return rate_limited(request)
+        form = InquiryForm(request.POST, institution=self.institution)
+        if not form.is_valid():
+            if form.is_trap:
+                logger.info("Inquiry form: trap field filled; nothing saved")
+            return self.render_form(form, status=400)
+        inquiry = submit_inquiry(form)
+        request.session[SESSION_KEY] = inquiry.reference
+        response = redirect("applications:inquiry-sent")
+        response.status_code = 303  # See Other: the reload of the page is a GET
+        return response
+
+
+@never_cache
+@require_GET
+def inquiry_sent(request):
+    """The confirmation, for the browser that has just sent an inquiry."""
+    reference = request.session.get(SESSION_KEY)
+    inquiry = (
+        Inquiry.objects.select_related("institution")
+        .filter(reference=reference)
+        .first()
+        if reference
+        else None
+    )
+    if inquiry is None:
+        return redirect("applications:status")
+    return render(
+        request,
+        "applications/inquiry_sent.html",
+        {
+            "inquiry": inquiry,
+            "institution": inquiry.institution,
+            "intake": describe_intake(inquiry.intake),
+        },
+    )
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def inquiry_status(request):
+    """Look an inquiry up by its reference and e-mail address.
+
+    POST keeps the e-mail address out of server logs and browser history. A
+    wrong reference and a wrong address get the very same answer, so that the
+    page does not tell anyone which references exist.
+    """
+    context = {"searched": False, "inquiry": None}
+    status = 200
+    if request.method == "POST":
+        if not ratelimit.allow(request, "status"):
+            return rate_limited(request)
+        form = StatusLookupForm(request.POST)
+        if form.is_valid():
+            inquiry = form.find()
+            context["searched"] = True
+            if inquiry is not None:
+                label, explanation = PUBLIC_STATUS[Status(inquiry.status)]
+                context.update(
+                    inquiry=inquiry,
+                    status_label=label,
+                    status_explanation=explanation,
+                )
+        else:
+            status = 400
+    else:
+        # A link from the confirmation may carry the reference, never the
+        # e-mail address.
+        form = StatusLookupForm(
+            initial={"reference": request.GET.get("reference", "")[:20]}
+        )
+    context["form"] = form
+    return render(request, "applications/status.html", context, status=status)
+
+
+@require_GET
+def privacy(request):
+    return render(request, "applications/privacy.html")

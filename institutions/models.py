@@ -141,6 +141,15 @@ class Institution(Provenance):
         words = [w for w in self.name_en.split() if w[:1].isupper()]
         return "".join(w[0] for w in words)[:4] or self.slug[:2].upper()
 
+    def headline_facts(self, count=3):
+        """The few facts a home-page card shows: numbers a student compares."""
+        kinds = Fact.HEADLINE_KINDS
+        facts = sorted(
+            (f for f in self.facts.all() if f.kind in kinds),
+            key=lambda f: (kinds.index(f.kind), f.order),
+        )
+        return facts[:count]
+
     @property
     def admissions_email_list(self):
         return [a.strip() for a in self.admissions_emails.split(",") if a.strip()]
@@ -229,6 +238,11 @@ class Section(Provenance):
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
+    @property
+    def running_text(self):
+        """The text on one line, for excerpts and page descriptions."""
+        return " ".join(self.paragraphs)
+
 
 class Signatory(Seeded):
     section = models.ForeignKey(
@@ -259,6 +273,14 @@ class Fact(Provenance):
         PARTNER_COUNTRIES = "partner_countries", _("Partner countries")
         GRADUATES = "graduates", _("Graduates")
         OTHER = "other", _("Other")
+
+    HEADLINE_KINDS = [
+        Kind.FOUNDED,
+        Kind.STUDENTS,
+        Kind.MAJORS,
+        Kind.GRADUATES,
+        Kind.SCHOOLS,
+    ]
 
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="facts"

@@ -1,0 +1,98 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make run   - set up and serve the portal with the seed content
+#   make test  - install what the tests need and run the whole suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST := 127.0.0.1
+PORT := 8000
+
+.PHONY: help run serve test lint format screenshots messages clean
+
+help:
+	@echo "make run          set up and serve the portal at http://$(HOST):$(PORT)/ (development)"
+	@echo "make test         install the test tools and run the whole suite"
+	@echo "make serve        the production-like server: gunicorn, DEBUG off, whitenoise"
+	@echo "make lint         ruff"
+	@echo "make screenshots  renew the README's screenshots in docs/screenshots/"
+	@echo "make messages     refresh the Chinese catalogue from the code and locale/fragments/"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The database, its shared cache table (the rate limits count there) and the
+# seed content. load_seeds keeps whatever staff have edited in the admin.
+.PHONY: database
+database: $(VENV)/.runtime
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_seeds
+
+run: export PORTAL_DEBUG = 1
+run: database
+	$(MANAGE) demo_accounts
+	@echo ""
+	@echo "  The portal:  http://$(HOST):$(PORT)/"
+	@echo "  The admin:   http://$(HOST):$(PORT)/admin/  (accounts above; also in var/demo-accounts.txt)"
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+var/secret_key:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+serve: export PORTAL_DEBUG = 0
+serve: export PORTAL_HTTPS ?= 0
+serve: export PORTAL_ALLOWED_HOSTS ?= $(HOST),localhost
+serve: $(VENV)/.runtime var/secret_key
+	export PORTAL_SECRET_KEY="$${PORTAL_SECRET_KEY:-$$(cat var/secret_key)}" && \
+	$(MAKE) --no-print-directory database && \
+	$(MANAGE) collectstatic --no-input -v 0 && \
+	echo "  The portal (production-like): http://$(HOST):$(PORT)/" && \
+	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+test: $(VENV)/.dev
+	bash scripts/install-browser.sh
+	$(PY) -m ruff check .
+	PORTAL_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+screenshots: $(VENV)/.dev
+	bash scripts/install-browser.sh
+	$(PY) -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
+
+# Needs GNU gettext (apt-get install gettext); a fresh clone does not, since
+# the compiled catalogue is committed.
+messages: $(VENV)/.runtime
+	PORTAL_DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i "$(VENV)/*" -i "var/*" -i "tests/*"
+	msgcat --use-first locale/fragments/*.po -o var/compendium.po
+	msgmerge --quiet --no-fuzzy-matching --no-location -C var/compendium.po \
+		-o locale/zh_Hans/LC_MESSAGES/django.po \
+		locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po
+	PORTAL_DEBUG=1 $(MANAGE) compilemessages -l zh_Hans -v 0
+	@msgattrib --untranslated locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | \
+		xargs -I{} echo "untranslated entries (0 or 1 means none: the header): {}"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,720 @@
+"""The staff side of inquiries: triage, the status workflow, export, dashboard.
+
+Every class here that shows college data mixes in
+``CollegeScopedAdminMixin`` (see ``scoping.py``). Status is never edited in
+a form: it moves through ``Inquiry.transition_to``, from the bulk actions and
+from the small "move to" form on the change page.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+from importlib import import_module
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import dashboard, exports
+from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
+from .scoping import CollegeScopedAdminMixin, colleges_for, staff_for
+
+Status = Inquiry.Status
+
+# An open inquiry untouched for longer than this is highlighted in the list.
+OVERDUE_DAYS = 7
+
+# Admin index: a link to the dashboard above the list of apps.
+admin.site.index_template = "admin/applications/site_index.html"
+
+
+def send_inquiry_mails(inquiry):
+    """Send what is unsent; looked up at call time so that tests can patch
+    ``applications.emails.send_inquiry_mails``."""
+    return import_module("applications.emails").send_inquiry_mails(inquiry)
+
+
+# ---------------------------------------------------------------------------
+# List filters
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or closed")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("closed", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(status__in=Inquiry.OPEN_STATUSES)
+        if self.value() == "closed":
+            return queryset.filter(status__in=Inquiry.CLOSED_STATUSES)
+        return queryset
+
+
+class NationalityFilter(admin.SimpleListFilter):
+    """Only the nationalities among the inquiries the user may see.
+
+    django-countries' own filter reads every row of the table, which would
+    tell an officer where other colleges' applicants come from.
+    """
+
+    title = _("nationality")
+    parameter_name = "nationality"
+
+    def lookups(self, request, model_admin):
+        codes = set(
+            model_admin.scope_queryset(request, Inquiry.objects.all())
+            .order_by()
+            .values_list("nationality", flat=True)
+            .distinct()
+        )
+        names = dict(
+            Inquiry._meta.get_field("nationality").get_choices(include_blank=False)
+        )
+        return sorted(
+            ((code, names.get(code, code)) for code in codes), key=lambda c: str(c[1])
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(nationality=self.value())
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    """ "Mine", "nobody", or one member of staff of the user's colleges."""
+
+    title = _("assigned to")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        choices = [("mine", _("Me")), ("nobody", _("Nobody"))]
+        for user in staff_for(request.user):
+            if user.pk != request.user.pk:
+                choices.append((str(user.pk), user.get_full_name() or user.username))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if value == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to=int(value))
+        return queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Waiting more than a week")),
+            ("duplicate", _("Possible duplicate")),
+            ("mail", _("Mail failed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            cutoff = timezone.now() - timedelta(days=OVERDUE_DAYS)
+            return queryset.open().filter(status_changed_at__lt=cutoff)
+        if self.value() == "duplicate":
+            has_duplicates = Exists(Inquiry.objects.filter(duplicate_of=OuterRef("pk")))
+            return queryset.filter(Q(duplicate_of__isnull=False) | Q(has_duplicates))
+        if self.value() == "mail":
+            return queryset.exclude(mail_error="")
+        return queryset
+
+
+# ---------------------------------------------------------------------------
+# Forms and inlines
+
+
+class MoveForm(forms.Form):
+    """The "move to" form on the change page: only the moves allowed now."""
+
+    status = forms.ChoiceField(label=_("Move to"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Optional; kept with the status change."),
+    )
+
+    def __init__(self, *args, inquiry, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = inquiry.allowed_moves(user)
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Status if s in allowed
+        ]
+
+
+class InquiryEventInline(CollegeScopedAdminMixin, admin.TabularInline):
+    """The status history: read-only, nobody adds or removes a row by hand."""
+
+    model = InquiryEvent
+    college_field = "inquiry__institution"
+    fields = ("at", "from_status", "to_status", "by", "note")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Actions, one per target status
+
+
+def _move_action(status, description):
+    def action(modeladmin, request, queryset):
+        return modeladmin.move_selected(request, queryset, status)
+
+    action.__name__ = f"move_to_{status}"
+    return admin.action(permissions=["change"], description=description)(action)
+
+
+# Spelled out, not built in a loop, so that makemessages finds every msgid.
+MOVE_ACTIONS = [
+    _move_action(Status.IN_REVIEW, _("Move selected to “In review”")),
+    _move_action(Status.CONTACTED, _("Move selected to “Contacted”")),
+    _move_action(Status.APPLICATION_INVITED, _("Move selected to “Invited to apply”")),
+    _move_action(Status.ENROLLED, _("Move selected to “Enrolled”")),
+    _move_action(Status.DECLINED, _("Move selected to “Declined”")),
+    _move_action(Status.WITHDRAWN, _("Move selected to “Withdrawn”")),
+    _move_action(Status.SPAM, _("Mark selected as spam")),
+]
+
+
+# ---------------------------------------------------------------------------
+# Inquiries
+
+
+SUBMISSION_FIELDS = (
+    "reference",
+    "institution",
+    "kind",
+    "full_name",
+    "email",
+    "nationality",
+    "programme",
+    "intake",
+    "organization",
+    "group_size",
+    "message",
+    "language",
+    "consent_at",
+    "created_at",
+)
+EDITABLE_FIELDS = ("assigned_to", "internal_notes")
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "full_name",
+        "college",
+        "kind",
+        "status_badge",
+        "waiting",
+        "assigned_to",
+        "language",
+        "nationality",
+        "flags",
+        "created_at",
+    )
+    list_display_links = ("reference", "full_name")
+    list_filter = (
+        OpenFilter,
+        "status",
+        "institution",
+        "kind",
+        NationalityFilter,
+        "language",
+        AssignedFilter,
+        AttentionFilter,
+        ("created_at", admin.DateFieldListFilter),
+    )
+    list_select_related = ("institution", "assigned_to", "duplicate_of")
+    search_fields = ("full_name", "email", "reference", "organization")
+    search_help_text = _("Name, e-mail, reference or organisation.")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = [
+        *MOVE_ACTIONS,
+        "assign_to_me",
+        "export_csv",
+        "retry_mail",
+    ]
+    inlines = [InquiryEventInline]
+    fieldsets = (
+        (_("What the applicant sent"), {"fields": SUBMISSION_FIELDS}),
+        (
+            _("Handling"),
+            {"fields": ("status", "status_changed_at", "waiting", *EDITABLE_FIELDS)},
+        ),
+        (_("Possible duplicates"), {"fields": ("duplicate_links",)}),
+        (_("Mail"), {"fields": ("mail_state",)}),
+    )
+
+    # -- queryset and permissions -------------------------------------------
+
+    def get_queryset(self, request):
+        has_duplicates = Exists(
+            Inquiry.objects.filter(
+                duplicate_of=OuterRef("pk"), institution=OuterRef("institution")
+            )
+        )
+        return super().get_queryset(request).annotate(has_duplicates=has_duplicates)
+
+    def has_add_permission(self, request):
+        # Inquiries come from applicants, through the public form only.
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.export_inquiry")
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = [f for _name, opts in self.fieldsets for f in opts["fields"]]
+        return [f for f in shown if f not in EDITABLE_FIELDS] + ["anonymised"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(self.fieldsets)
+        if obj is not None and obj.anonymised_at:
+            name, opts = fieldsets[0]
+            fieldsets[0] = (name, {"fields": (*opts["fields"], "anonymised")})
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("assigned_to")
+        if field is not None and obj is not None:
+            # Someone of this inquiry's own college (or whoever has it now).
+            members = StaffMembership.objects.filter(institution=obj.institution_id)
+            field.queryset = (
+                get_user_model()
+                .objects.filter(
+                    Q(is_active=True, is_staff=True, pk__in=members.values("user"))
+                    | Q(pk=request.user.pk)
+                    | Q(pk=obj.assigned_to_id)
+                )
+                .order_by("username")
+            )
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # "k7qm4xtp" or "K7QM 4XTP", as read out on the phone.
+        reference = normalise_reference(search_term)
+        if reference:
+            results = results | queryset.filter(reference=reference)
+        return results, may_have_duplicates
+
+    # -- columns ------------------------------------------------------------
+
+    @admin.display(description=_("college"), ordering="institution__order")
+    def college(self, obj):
+        return obj.institution.short_name or obj.institution.name
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="inquiry-status inquiry-status-{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("waiting"), ordering="status_changed_at")
+    def waiting(self, obj):
+        """Days since the last status change, for an open inquiry."""
+        if not obj.is_open:
+            return "—"
+        days = (timezone.now() - obj.status_changed_at).days
+        text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        if days > OVERDUE_DAYS:
+            return format_html('<strong class="inquiry-overdue">{}</strong>', text)
+        return text
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        flags = []
+        if obj.duplicate_of_id or getattr(obj, "has_duplicates", False):
+            flags.append(("inquiry-flag-duplicate", gettext("possible duplicate")))
+        if obj.mail_error:
+            flags.append(("inquiry-flag-mail", gettext("mail failed")))
+        if obj.anonymised_at:
+            flags.append(("inquiry-flag-anonymised", gettext("anonymised")))
+        if not flags:
+            return ""
+        return format_html_join(" ", '<span class="inquiry-flag {}">{}</span>', flags)
+
+    # -- read-only fields on the change page --------------------------------
+
+    def _change_url(self, inquiry):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[inquiry.pk],
+        )
+
+    @admin.display(description=_("links"))
+    def duplicate_links(self, obj):
+        """The inquiry this one may repeat, and those that may repeat it."""
+        # A duplicate is sent to the same college, which the user may see;
+        # the filter on the college keeps it so should that ever change.
+        rows = []
+        original = obj.duplicate_of
+        if original is not None and original.institution_id == obj.institution_id:
+            rows.append((gettext("May repeat"), self._change_url(original), original))
+        repeats = Inquiry.objects.filter(
+            duplicate_of=obj, institution=obj.institution_id
+        ).order_by("created_at")
+        for other in repeats:
+            rows.append((gettext("May be repeated by"), self._change_url(other), other))
+        if not rows:
+            return gettext("None found")
+        return format_html_join(format_html("<br>"), '{}: <a href="{}">{}</a>', rows)
+
+    @admin.display(description=_("mail"))
+    def mail_state(self, obj):
+        def when(value):
+            if value is None:
+                return gettext("not sent")
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+        lines = [
+            (gettext("Confirmation to the applicant"), when(obj.confirmation_sent_at)),
+            (gettext("Notice to the college"), when(obj.notification_sent_at)),
+        ]
+        html = format_html_join(format_html("<br>"), "{}: {}", lines)
+        if obj.mail_error:
+            html = format_html(
+                '{}<br><strong class="inquiry-mail-error">{}</strong> {}',
+                html,
+                gettext("Last error:"),
+                obj.mail_error,
+            )
+        return html
+
+    @admin.display(description=_("anonymised"))
+    def anonymised(self, obj):
+        if not obj.anonymised_at:
+            return "—"
+        return timezone.localtime(obj.anonymised_at).strftime("%Y-%m-%d %H:%M")
+
+    # -- change page ----------------------------------------------------------
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None and self.has_change_permission(request, obj):
+            if obj.allowed_moves(request.user):
+                context["move_form"] = MoveForm(inquiry=obj, user=request.user)
+            context["can_retry_mail"] = _mail_pending(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_export_permission": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # -- URLs of our own ----------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("dashboard/", wrap(self.dashboard_view), name=f"{prefix}_dashboard"),
+            path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            path(
+                "<path:object_id>/move/",
+                wrap(require_POST(self.move_view)),
+                name=f"{prefix}_move",
+            ),
+            path(
+                "<path:object_id>/retry-mail/",
+                wrap(require_POST(self.retry_mail_view)),
+                name=f"{prefix}_retry_mail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get_changeable(self, request, object_id):
+        """The inquiry, from the scoped queryset, or a reason why not."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return None, self._get_obj_does_not_exist_redirect(
+                request, self.opts, object_id
+            )
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj, HttpResponseRedirect(self._change_url(obj))
+
+    def move_view(self, request, object_id):
+        obj, response = self._get_changeable(request, object_id)
+        if obj is None:
+            return response
+        form = MoveForm(request.POST, inquiry=obj, user=request.user)
+        if not form.is_valid():
+            messages.error(
+                request, gettext("Choose one of the moves offered for this inquiry.")
+            )
+            return response
+        new_status = form.cleaned_data["status"]
+        try:
+            obj.transition_to(
+                new_status, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return response
+        label = Status(new_status).label
+        self.log_change(
+            request, obj, gettext("Moved to “%(status)s”.") % {"status": label}
+        )
+        messages.success(request, gettext("Moved to “%(status)s”.") % {"status": label})
+        return response
+
+    def retry_mail_view(self, request, object_id):
+        obj, response = self._get_changeable(request, object_id)
+        if obj is None:
+            return response
+        if send_inquiry_mails(obj):
+            messages.success(request, gettext("The mail has been sent."))
+        else:
+            obj.refresh_from_db(fields=["mail_error"])
+            messages.error(
+                request,
+                gettext("The mail could not be sent: %(error)s")
+                % {"error": obj.mail_error or "?"},
+            )
+        return response
+
+    def export_view(self, request):
+        """The inquiries of the current list, with its filters and search."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+                )
+            )
+        return exports.csv_response(changelist.get_queryset(request))
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.scope_queryset(request, Inquiry.objects.all())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Inquiries at a glance"),
+            "opts": self.opts,
+            "summary": dashboard.summary(queryset),
+            "colleges": colleges_for(request.user),
+            "changelist_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/applications/inquiry/dashboard.html", context
+        )
+
+    # -- actions --------------------------------------------------------------
+
+    def move_selected(self, request, queryset, new_status):
+        """Move each inquiry on its own; a refused one does not stop the rest."""
+        moved = 0
+        refused = defaultdict(list)
+        for inquiry in queryset:
+            try:
+                inquiry.transition_to(new_status, by=request.user)
+            except ValidationError as error:
+                refused[" ".join(error.messages)].append(inquiry.reference)
+            except PermissionDenied:
+                refused[gettext("You may not change this inquiry.")].append(
+                    inquiry.reference
+                )
+            else:
+                moved += 1
+        label = Status(new_status).label
+        if moved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d inquiry moved to “%(status)s”.",
+                    "%(count)d inquiries moved to “%(status)s”.",
+                    moved,
+                )
+                % {"count": moved, "status": label},
+            )
+        for reason, references in refused.items():
+            shown = ", ".join(references[:10])
+            if len(references) > 10:
+                shown += ", …"
+            messages.error(
+                request,
+                ngettext(
+                    "%(count)d inquiry refused (%(references)s): %(reason)s",
+                    "%(count)d inquiries refused (%(references)s): %(reason)s",
+                    len(references),
+                )
+                % {"count": len(references), "references": shown, "reason": reason},
+            )
+
+    @admin.action(permissions=["change"], description=_("Assign selected to me"))
+    def assign_to_me(self, request, queryset):
+        count = queryset.update(assigned_to=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d inquiry assigned to you.",
+                "%(count)d inquiries assigned to you.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(permissions=["export"], description=_("Export selected to CSV"))
+    def export_csv(self, request, queryset):
+        return exports.csv_response(queryset)
+
+    @admin.action(
+        permissions=["change"], description=_("Send failed or unsent mail again")
+    )
+    def retry_mail(self, request, queryset):
+        sent = failed = 0
+        for inquiry in queryset:
+            if not _mail_pending(inquiry):
+                continue
+            if send_inquiry_mails(inquiry):
+                sent += 1
+            else:
+                failed += 1
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "Mail sent for %(count)d inquiry.",
+                    "Mail sent for %(count)d inquiries.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        if failed:
+            messages.error(
+                request,
+                ngettext(
+                    "Mail failed again for %(count)d inquiry.",
+                    "Mail failed again for %(count)d inquiries.",
+                    failed,
+                )
+                % {"count": failed},
+            )
+        if not sent and not failed:
+            messages.info(request, gettext("No mail was waiting to be sent."))
+
+
+def _mail_pending(inquiry):
+    """Whether there is mail to send (again) for this inquiry."""
+    if inquiry.anonymised_at or inquiry.status == Status.SPAM:
+        return False
+    return bool(
+        inquiry.mail_error
+        or inquiry.confirmation_sent_at is None
+        or inquiry.notification_sent_at is None
+    )
+
+
+# ---------------------------------------------------------------------------
+# Memberships: who belongs to which college. Superusers only, since a
+# membership decides what its holder sees.
+
+
+class SuperuserOnlyMixin:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(
+    SuperuserOnlyMixin, CollegeScopedAdminMixin, admin.ModelAdmin
+):
+    list_display = ("user", "institution", "role")
+    list_filter = ("institution", "role")
+    list_select_related = ("user", "institution")
+    search_fields = ("user__username", "user__email", "user__last_name")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Anyone may become a member, not only existing staff.
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True)
+            return admin.ModelAdmin.formfield_for_foreignkey(
+                self, db_field, request, **kwargs
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StaffMembershipInline(
+    SuperuserOnlyMixin, CollegeScopedAdminMixin, admin.TabularInline
+):
+    model = StaffMembership
+    extra = 0
+    fields = ("institution", "role")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    _BaseUserAdmin = type(admin.site.get_model_admin(User))
+    admin.site.unregister(User)
+else:
+    _BaseUserAdmin = UserAdmin
+
+
+@admin.register(User)
+class PortalUserAdmin(_BaseUserAdmin):
+    inlines = [*_BaseUserAdmin.inlines, StaffMembershipInline]

@@ -1,0 +1,82 @@
+"""Inquiries as CSV, for Excel as much as for anything else.
+
+Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark;
+without one, Chinese names come out as mojibake. Cells that an applicant
+wrote and that begin like a formula are defused, since Excel would run them.
+"""
+
+import csv
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+BOM = "\ufeff"
+# What Excel and LibreOffice treat as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _when(value):
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+COLUMNS = [
+    (lambda: _("reference"), lambda i: i.reference),
+    (lambda: _("received"), lambda i: _when(i.created_at)),
+    (lambda: _("college"), lambda i: i.institution),
+    (lambda: _("kind"), lambda i: i.get_kind_display()),
+    (lambda: _("status"), lambda i: i.get_status_display()),
+    (lambda: _("status changed"), lambda i: _when(i.status_changed_at)),
+    (lambda: _("language"), lambda i: i.get_language_display()),
+    (lambda: _("full name"), lambda i: i.full_name),
+    (lambda: _("e-mail"), lambda i: i.email),
+    (lambda: _("nationality"), lambda i: i.nationality.name),
+    (lambda: _("programme"), lambda i: i.programme or ""),
+    (lambda: _("intake"), lambda i: i.intake),
+    (lambda: _("organisation"), lambda i: i.organization),
+    (lambda: _("group size"), lambda i: i.group_size),
+    (lambda: _("message"), lambda i: i.message),
+    (lambda: _("assigned to"), lambda i: _person(i.assigned_to)),
+    (
+        lambda: _("possible duplicate of"),
+        lambda i: i.duplicate_of.reference if i.duplicate_of else "",
+    ),
+]
+
+
+def write_inquiries(queryset, out):
+    """Write ``queryset`` as CSV rows (header first) to the text stream
+    ``out``, in the active language. The caller scopes the queryset."""
+    writer = csv.writer(out)
+    writer.writerow([header() for header, _value in COLUMNS])
+    rows = queryset.select_related(
+        "institution", "programme", "assigned_to", "duplicate_of"
+    )
+    for inquiry in rows:
+        writer.writerow([_cell(value(inquiry)) for _header, value in COLUMNS])
+
+
+def csv_response(queryset, filename=None):
+    if filename is None:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"inquiries-{stamp}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(BOM)
+    write_inquiries(queryset, response)
+    return response

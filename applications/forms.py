@@ -1,0 +1,290 @@
+"""The public inquiry form and the status look-up form.
+
+Field names are the public contract (docs: /work/shared/CONTRACT.md): note
+``program`` and ``organization``, which the form posts under those names.
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from institutions.models import Programme
+
+from .models import Inquiry, Kind, normalise_reference
+
+# Which kinds each conditional field belongs to. The template and
+# static/js/inquiry.js read these to show a field only when it applies.
+ORGANIZATION_REQUIRED_KINDS = (Kind.CHINESE_BRIDGE, Kind.PARTNERSHIP)
+GROUP_SIZE_KINDS = (Kind.CHINESE_BRIDGE,)
+PROGRAM_KINDS = (Kind.STUDY, Kind.LANGUAGE)
+
+INTAKE_MONTHS = {3: "spring", 9: "autumn"}
+INTAKE_TERMS_SHOWN = 6  # three years of spring and autumn terms
+
+
+def intake_choices(today=None):
+    """The next spring (March) and autumn (September) terms, from today.
+
+    A term stays on offer during the month it starts in: late applicants
+    still write then. Values look like ``2026-09``.
+    """
+    today = today or timezone.localdate()
+    this_month = datetime.date(today.year, today.month, 1)
+    choices = []
+    year = today.year
+    while len(choices) < INTAKE_TERMS_SHOWN:
+        for month in sorted(INTAKE_MONTHS):
+            if datetime.date(year, month, 1) >= this_month:
+                choices.append((f"{year}-{month:02d}", intake_label(year, month)))
+        year += 1
+    return choices[:INTAKE_TERMS_SHOWN]
+
+
+def intake_label(year, month):
+    if month == 3:
+        return _("Spring %(year)s (March)") % {"year": year}
+    return _("Autumn %(year)s (September)") % {"year": year}
+
+
+def describe_intake(value):
+    """A stored intake such as ``2026-09`` in words, in the active language."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+    except (AttributeError, ValueError):
+        return value or ""
+    if month not in INTAKE_MONTHS:
+        return value
+    return intake_label(year, month)
+
+
+class InquiryForm(forms.ModelForm):
+    """An inquiry to one college. ``institution`` limits the programme list."""
+
+    kind = forms.ChoiceField(
+        label=_("What would you like to ask about?"),
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    program = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("No particular programme"),
+        help_text=_("Optional. For degree, major or language study."),
+    )
+    intake = forms.ChoiceField(
+        label=_("When would you like to start?"),
+        required=False,
+        help_text=_("Optional."),
+    )
+    group_size = forms.IntegerField(
+        label=_("Number of people in the delegation"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=_(
+            "Required for a Chinese Bridge delegation: a whole number from 1 to 500."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that the college may use "
+            "these details to answer my inquiry."
+        ),
+        error_messages={
+            "required": _(
+                "Please agree to the privacy notice: without it the college "
+                "cannot answer you."
+            )
+        },
+    )
+    # A trap for robots: people never see it (see the template), so any value
+    # in it was put there by a program.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    field_order = [
+        "kind",
+        "full_name",
+        "email",
+        "nationality",
+        "program",
+        "intake",
+        "organization",
+        "group_size",
+        "message",
+        "consent",
+        "website",
+    ]
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "kind",
+            "full_name",
+            "email",
+            "nationality",
+            "intake",
+            "organization",
+            "group_size",
+            "message",
+        ]
+        labels = {
+            "full_name": _("Full name"),
+            "email": _("E-mail address"),
+            "nationality": _("Nationality"),
+            "organization": _("Organisation"),
+            "message": _("Your message"),
+        }
+        help_texts = {
+            "email": _("We send a confirmation and the college's answer here."),
+            "organization": _(
+                "Required for a Chinese Bridge delegation or a partnership "
+                "proposal: the school, college or company you represent."
+            ),
+            "message": _("Optional. Up to 5,000 characters."),
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "message": forms.Textarea(attrs={"rows": 7}),
+        }
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        self.instance.institution = institution
+        self.fields["program"].queryset = institution.programmes.all()
+        self.fields["intake"].choices = [("", _("Not decided yet")), *intake_choices()]
+        # Country names in the active language, sorted the way its readers
+        # expect; the form is built per request, inside that language.
+        self.fields["nationality"].choices = [
+            ("", _("Choose a country")),
+            *list(countries),
+        ]
+        self.fields["full_name"].widget.attrs["maxlength"] = 200
+        self.fields["organization"].widget.attrs["maxlength"] = 200
+        self.fields["message"].widget.attrs["maxlength"] = 5000
+        self._describe_fields()
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe_fields()
+
+    def _describe_fields(self):
+        """Tie each input to its help text and its errors for screen readers."""
+        errors = self._errors or {}
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            if name in errors:
+                ids.append(f"{bound.auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if name == "kind":
+                # The radios are described through their fieldset instead.
+                continue
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+    def clean_full_name(self):
+        return self.cleaned_data["full_name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                _(
+                    "Your inquiry could not be sent. Please check the form and "
+                    "send it again."
+                ),
+                code="trap",
+            )
+        kind = cleaned.get("kind")
+        if kind in ORGANIZATION_REQUIRED_KINDS and not cleaned.get("organization"):
+            # Not when the field already has an error (too long, say).
+            if "organization" not in self.errors:
+                self.add_error(
+                    "organization",
+                    forms.ValidationError(
+                        _(
+                            "Please give the name of the school, college or "
+                            "company you represent."
+                        ),
+                        code="required",
+                    ),
+                )
+        if kind == Kind.CHINESE_BRIDGE:
+            if cleaned.get("group_size") is None and "group_size" not in self.errors:
+                self.add_error(
+                    "group_size",
+                    forms.ValidationError(
+                        _("Please give the number of people in the delegation."),
+                        code="required",
+                    ),
+                )
+        elif kind:
+            # Only a delegation has a group size.
+            cleaned["group_size"] = None
+        return cleaned
+
+    @property
+    def is_trap(self):
+        return any(e.code == "trap" for e in self.non_field_errors().as_data())
+
+    def save(self, commit=True):
+        inquiry = super().save(commit=False)
+        inquiry.programme = self.cleaned_data.get("program")
+        if commit:
+            inquiry.save()
+        return inquiry
+
+
+class StatusLookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=20,
+        help_text=_("As shown after you sent the inquiry, for example K7QM-4XTP."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The address you gave in the inquiry."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_reference(self):
+        raw = self.cleaned_data["reference"].strip()
+        # A reference that cannot exist is simply not found, like any other
+        # wrong one: the answer must not tell the two apart.
+        return normalise_reference(raw) or raw.upper()
+
+    def find(self):
+        """The inquiry that both the reference and the e-mail point to, or None."""
+        return (
+            Inquiry.objects.select_related("institution")
+            .filter(
+                reference=self.cleaned_data["reference"],
+                email__iexact=self.cleaned_data["email"],
+            )
+            .first()
+        )

@@ -1,0 +1,80 @@
+"""Make an admissions officer of a college, or give one another college.
+
+    python manage.py create_officer chen chongqing-industry-polytechnic-college
+
+The user is created if need be, made staff, put in the "Admissions officer"
+group and made a member of the college. Run it again with another college to
+add a second membership. A new user without ``--password`` gets a random
+password, printed once.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from applications.models import StaffMembership
+from applications.scoping import OFFICER_GROUP
+from institutions.models import Institution
+
+
+class Command(BaseCommand):
+    help = "Create an admissions officer of a college, or add a college to one."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("college", help="The college's slug.")
+        parser.add_argument("--password", help="Set this password.")
+        parser.add_argument("--email", help="Set this e-mail address.")
+        parser.add_argument(
+            "--role",
+            choices=StaffMembership.Role.values,
+            default=StaffMembership.Role.OFFICER,
+            help="Role in this college (default: %(default)s).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, username, college, password, email, role, **options):
+        try:
+            institution = Institution.objects.get(slug=college)
+        except Institution.DoesNotExist:
+            known = ", ".join(Institution.objects.values_list("slug", flat=True))
+            raise CommandError(
+                f"No college with the slug {college!r}. Known: {known or 'none'}."
+            ) from None
+        try:
+            group = Group.objects.get(name=OFFICER_GROUP)
+        except Group.DoesNotExist:
+            raise CommandError(
+                f"The group {OFFICER_GROUP!r} does not exist; run migrate first."
+            ) from None
+
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username)
+        generated = None
+        if password:
+            user.set_password(password)
+        elif created:
+            generated = secrets.token_urlsafe(12)
+            user.set_password(generated)
+        if email:
+            user.email = User.objects.normalize_email(email)
+        user.is_staff = True
+        user.is_active = True
+        user.save()
+        user.groups.add(group)
+        _membership, joined = StaffMembership.objects.update_or_create(
+            user=user, institution=institution, defaults={"role": role}
+        )
+
+        if options["verbosity"] >= 1:
+            what = "Created" if created else "Updated"
+            where = "now a member of" if joined else "already a member of"
+            self.stdout.write(
+                f"{what} {username}, {where} {institution.slug} ({role})."
+            )
+        if generated:
+            # Printed whatever the verbosity: there is no other way to learn it.
+            self.stdout.write(f"Password for {username}: {generated}")

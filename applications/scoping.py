@@ -1,0 +1,120 @@
+"""Who may see which college's data in the admin, written once.
+
+Every admin class that shows or edits rows belonging to a college mixes in
+``CollegeScopedAdminMixin``. It narrows four things, so that an admissions
+officer of one college never meets another college's data in the admin:
+
+- the rows: ``get_queryset`` goes through ``Inquiry.objects.for_staff(user)``
+  (or, for other models, a filter on ``college_field``); every admin view
+  that looks an object up by its id (change, history, delete, and our own
+  URLs) uses it, so an id typed into the address bar that lies outside the
+  user's colleges answers like an object that does not exist;
+- the choices in forms: colleges, programmes and members of staff;
+- the list filters: the college filter lists only the user's colleges, the
+  staff filter only staff of those colleges.
+
+A superuser sees everything.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from institutions.models import Institution, Programme
+
+from .models import StaffMembership
+
+OFFICER_GROUP = "Admissions officer"
+
+
+def colleges_for(user):
+    """The colleges whose data ``user`` may see in the admin."""
+    if not (user and user.is_active and user.is_staff):
+        return Institution.objects.none()
+    if user.is_superuser:
+        return Institution.objects.all()
+    return Institution.objects.filter(
+        pk__in=StaffMembership.objects.filter(user=user).values("institution")
+    )
+
+
+def staff_for(user, colleges=None):
+    """Members of staff that ``user`` may see: those of the user's colleges
+    (or of ``colleges``, when given), and always the user."""
+    if colleges is None:
+        colleges = colleges_for(user)
+    members = StaffMembership.objects.filter(institution__in=colleges)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(pk__in=members.values("user")) | Q(pk=user.pk))
+        .order_by("username")
+    )
+
+
+class ScopedCollegeFilter(admin.RelatedFieldListFilter):
+    """The college filter, listing only the user's colleges."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(c.pk, str(c)) for c in colleges_for(request.user)]
+
+
+class ScopedStaffFilter(admin.RelatedFieldListFilter):
+    """A filter on a member of staff, listing only staff of the user's
+    colleges."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (u.pk, u.get_full_name() or u.get_username())
+            for u in staff_for(request.user)
+        ]
+
+
+class CollegeScopedAdminMixin:
+    """Scope a ``ModelAdmin`` (or an inline) to the user's colleges.
+
+    ``college_field`` is the path from the model to its ``Institution``.
+    """
+
+    college_field = "institution"
+
+    def scope_queryset(self, request, queryset):
+        manager_method = getattr(queryset, "for_staff", None)
+        if manager_method is not None:
+            return manager_method(request.user)
+        return queryset.filter(
+            **{f"{self.college_field}__in": colleges_for(request.user)}
+        )
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related is Institution:
+            colleges = colleges_for(request.user)
+            kwargs["queryset"] = colleges
+            # Fill the college in for someone who has only one.
+            if not request.user.is_superuser and len(colleges) == 1:
+                kwargs["initial"] = colleges[0].pk
+        elif related is Programme:
+            kwargs["queryset"] = Programme.objects.filter(
+                institution__in=colleges_for(request.user)
+            )
+        elif related is get_user_model():
+            kwargs["queryset"] = staff_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        """Swap the plain filter on a college or a member of staff for the
+        scoped one; the declared ``list_filter`` stays readable."""
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                related = self.model._meta.get_field(item).related_model
+                if related is Institution:
+                    item = (item, ScopedCollegeFilter)
+                elif related is get_user_model():
+                    item = (item, ScopedStaffFilter)
+            scoped.append(item)
+        return scoped

@@ -1,0 +1,63 @@
+"""Receiving an inquiry: the one place where a public submission is saved."""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from .emails import schedule_inquiry_mails
+from .models import Inquiry, new_reference
+
+DUPLICATE_WINDOW = datetime.timedelta(days=30)
+
+
+def find_duplicate(institution, email, *, before=None):
+    """The latest inquiry to this college from this address in the last 30 days."""
+    before = before or timezone.now()
+    return (
+        Inquiry.objects.filter(
+            institution=institution,
+            email__iexact=email,
+            created_at__gte=before - DUPLICATE_WINDOW,
+            created_at__lte=before,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def submit_inquiry(form, *, language=None):
+    """Save the inquiry of a valid ``InquiryForm`` and schedule its mails.
+
+    One transaction: the inquiry, with its consent time, language and any
+    possible duplicate, is saved whole or not at all; the mails go out only
+    after it commits. A possible duplicate is flagged, never dropped.
+    """
+    known = {code for code, _name in settings.LANGUAGES}
+    language = language or translation.get_language()
+    now = timezone.now()
+    with transaction.atomic():
+        inquiry = form.save(commit=False)
+        inquiry.language = language if language in known else settings.LANGUAGE_CODE
+        inquiry.consent_at = now
+        inquiry.created_at = now
+        inquiry.status_changed_at = now
+        inquiry.duplicate_of = find_duplicate(
+            inquiry.institution, inquiry.email, before=now
+        )
+        # A reference is random; in the unlikely event that one is taken, draw
+        # another rather than fail the applicant.
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    inquiry.save()
+                break
+            except IntegrityError:
+                taken = Inquiry.objects.filter(reference=inquiry.reference).exists()
+                if attempt == 2 or not taken:
+                    raise
+                inquiry.pk = None
+                inquiry.reference = new_reference()
+        schedule_inquiry_mails(inquiry)
+    return inquiry

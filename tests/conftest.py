@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: the seed colleges and a small cast of users.
+
+The cast:
+- ``visitor``: nobody signed in (use the plain ``client``).
+- ``root``: a superuser, who sees everything.
+- ``chen``: an admissions officer of Chongqing Industry Polytechnic College.
+- ``jin``: an admissions officer of Jinhua Polytechnic.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from institutions.models import Institution
+
+CHONGQING = "chongqing-industry-polytechnic-college"
+JINHUA = "jinhua-polytechnic"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seeds", verbosity=0)
+    return {i.slug: i for i in Institution.objects.all()}
+
+
+@pytest.fixture
+def chongqing(seeded):
+    return seeded[CHONGQING]
+
+
+@pytest.fixture
+def jinhua(seeded):
+    return seeded[JINHUA]
+
+
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+
+
+def make_officer(username, institution):
+    call_command("create_officer", username, institution.slug, "--password", "pw", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def chen(chongqing):
+    return make_officer("chen", chongqing)
+
+
+@pytest.fixture
+def jin(jinhua):
+    return make_officer("jin", jinhua)

@@ -1,0 +1,58 @@
+"""Settings come from the environment, strictly, with safe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_reports_nothing_for_a_deployment_under_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PORTAL_SECRET_KEY="x7" * 30 + "-a-long-random-production-secret",
+        PORTAL_ALLOWED_HOSTS="portal.example.edu.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "PORTAL_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_it_refuses_a_debug_value_it_does_not_understand(value):
+    result = run_manage("check", PORTAL_DEBUG=value)
+    assert result.returncode != 0
+    assert "PORTAL_DEBUG must be a yes/no value" in result.stderr
+
+
+def test_it_uses_an_sqlite_file_under_var_by_default():
+    from django.conf import settings
+
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("this run uses DATABASE_URL")
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -1,0 +1,21 @@
+"""The portal's settings as the tests need them: fast, quiet, self-contained."""
+
+import os
+
+os.environ.setdefault("PORTAL_SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("PORTAL_HTTPS", "0")
+
+from portal.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# whitenoise warns about a missing STATIC_ROOT; a fresh clone has none yet.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
