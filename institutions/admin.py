@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,7 @@ class InstitutionAdmin(ProvenanceAdmin):
     )
     inlines = [FormerNameInline, FactInline]
     readonly_fields = ("source", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (
             None,

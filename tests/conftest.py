@@ -10,11 +10,21 @@ The cast:
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from institutions.models import Institution
 
 CHONGQING = "chongqing-industry-polytechnic-college"
 JINHUA = "jinhua-polytechnic"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # A request leaves its language active in the thread; start each test in
+    # the default language so that one test's Chinese cannot leak into another.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
