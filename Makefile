@@ -87,6 +87,13 @@ screenshots: $(VENV)/.dev
 messages: $(VENV)/.runtime
 	PORTAL_DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i "$(VENV)/*" -i "var/*" -i "tests/*"
 	msgcat --use-first locale/fragments/*.po -o var/compendium.po
+	@# makemessages guesses fuzzy translations from similar strings: drop the
+	@# guesses, but keep the header (its charset) that it also marks fuzzy.
+	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' locale/zh_Hans/LC_MESSAGES/django.po
+	@# Chinese has one plural form; xgettext leaves room for two.
+	sed -i '/^msgstr\[1\] ""$$/d' locale/zh_Hans/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --empty -o locale/zh_Hans/LC_MESSAGES/django.po \
+		locale/zh_Hans/LC_MESSAGES/django.po
 	msgmerge --quiet --no-fuzzy-matching --no-location -C var/compendium.po \
 		-o locale/zh_Hans/LC_MESSAGES/django.po \
 		locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po

@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -401,7 +402,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             rows.append((gettext("May be repeated by"), self._change_url(other), other))
         if not rows:
             return gettext("None found")
-        return format_html_join(format_html("<br>"), '{}: <a href="{}">{}</a>', rows)
+        return format_html_join(mark_safe("<br>"), '{}: <a href="{}">{}</a>', rows)
 
     @admin.display(description=_("mail"))
     def mail_state(self, obj):
@@ -414,7 +415,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             (gettext("Confirmation to the applicant"), when(obj.confirmation_sent_at)),
             (gettext("Notice to the college"), when(obj.notification_sent_at)),
         ]
-        html = format_html_join(format_html("<br>"), "{}: {}", lines)
+        html = format_html_join(mark_safe("<br>"), "{}: {}", lines)
         if obj.mail_error:
             html = format_html(
                 '{}<br><strong class="inquiry-mail-error">{}</strong> {}',
@@ -437,7 +438,9 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     ):
         if obj is not None and self.has_change_permission(request, obj):
             if obj.allowed_moves(request.user):
-                context["move_form"] = MoveForm(inquiry=obj, user=request.user)
+                context["move_form"] = MoveForm(
+                    prefix="move", inquiry=obj, user=request.user
+                )
             context["can_retry_mail"] = _mail_pending(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -484,7 +487,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         obj, response = self._get_changeable(request, object_id)
         if obj is None:
             return response
-        form = MoveForm(request.POST, inquiry=obj, user=request.user)
+        form = MoveForm(request.POST, prefix="move", inquiry=obj, user=request.user)
         if not form.is_valid():
             messages.error(
                 request, gettext("Choose one of the moves offered for this inquiry.")

@@ -60,6 +60,14 @@ def describe_intake(value):
     return intake_label(year, month)
 
 
+class MessageField(forms.CharField):
+    """Counts a line break as one character, as the browser's maxlength does
+    (browsers send each one as CR LF)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class InquiryForm(forms.ModelForm):
     """An inquiry to one college. ``institution`` limits the programme list."""
 
@@ -151,6 +159,7 @@ class InquiryForm(forms.ModelForm):
             ),
             "message": _("Optional. Up to 5,000 characters."),
         }
+        field_classes = {"message": MessageField}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -111,7 +111,7 @@ class InquiryCreateView(View):
         context = {
             "institution": self.institution,
             "form": form,
-            "show_for": {
+            "conditional": {
                 "program": " ".join(PROGRAM_KINDS),
                 "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
                 "group_size": " ".join(GROUP_SIZE_KINDS),

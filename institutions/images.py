@@ -36,7 +36,8 @@ def validate_image_upload(field_file):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _(
-                "This file is not an image that can be read. Upload a JPEG, PNG or WebP file."
+                "This file is not an image that can be read. "
+                "Upload a JPEG, PNG or WebP file."
             ),
             code="not_an_image",
         ) from None
@@ -45,7 +46,8 @@ def validate_image_upload(field_file):
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(
             _(
-                "Images in %(format)s format are not accepted. Upload a JPEG, PNG or WebP file."
+                "Images in %(format)s format are not accepted. "
+                "Upload a JPEG, PNG or WebP file."
             )
             % {"format": image_format},
             code="bad_format",

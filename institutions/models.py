@@ -210,6 +210,12 @@ class Section(Provenance):
     def __str__(self):
         return f"{self.institution} · {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "institutions:section",
+            kwargs={"slug": self.institution.slug, "section": self.slug},
+        )
+
     @classmethod
     def kind_from_slug(cls, slug):
         kind = slug.replace("-", "_")
@@ -222,12 +228,6 @@ class Section(Provenance):
     @property
     def position(self):
         return self.Kind.values.index(self.kind)
-
-    def get_absolute_url(self):
-        return reverse(
-            "institutions:section",
-            kwargs={"slug": self.institution.slug, "section": self.slug},
-        )
 
     @property
     def shown_in_english_only(self):

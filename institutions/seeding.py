@@ -48,7 +48,7 @@ class Report:
 
 
 def bilingual(data, name, required=False):
-    """``{"en": ..., "zh-hans": ...}`` as model columns ``name_en``, ``name_zh_hans``."""
+    """A seed table {en, zh-hans} as model columns name_en, name_zh_hans."""
     table = data.get(name) or {}
     if not isinstance(table, dict) or set(table) - set(LANGS):
         raise SeedError(f"{name} must be a table with keys en and zh-hans")

@@ -57,7 +57,9 @@ def root(django_user_model):
 
 
 def make_officer(username, institution):
-    call_command("create_officer", username, institution.slug, "--password", "pw", verbosity=0)
+    call_command(
+        "create_officer", username, institution.slug, "--password", "pw", verbosity=0
+    )
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)

@@ -18,7 +18,8 @@ def image(field_file, width, height=None, alt="", css_class="", loading="lazy"):
     if made is None:
         return ""
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}" decoding="async">',
+        '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}" '
+        'decoding="async">',
         made.url,
         made.width,
         made.height,

@@ -40,7 +40,9 @@ def launch():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:  # pragma: no cover - requirements-dev has it
-        raise BrowserUnavailable(f"the playwright package is missing: {error}") from None
+        raise BrowserUnavailable(
+            f"the playwright package is missing: {error}"
+        ) from None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=ARGS

@@ -13,7 +13,9 @@ ADMIN_PAGES = [
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
-def test_it_lets_a_superuser_open_every_content_list_and_form(seeded, client, root, url):
+def test_it_lets_a_superuser_open_every_content_list_and_form(
+    seeded, client, root, url
+):
     client.force_login(root)
     listing = client.get(url)
     assert listing.status_code == 200
@@ -24,7 +26,9 @@ def test_it_lets_a_superuser_open_every_content_list_and_form(seeded, client, ro
 def test_it_shows_both_languages_side_by_side_in_tabs(seeded, client, root):
     client.force_login(root)
     section = Section.objects.get(kind=Section.Kind.CHINESE_BRIDGE)
-    html = client.get(f"/admin/institutions/section/{section.pk}/change/").content.decode()
+    html = client.get(
+        f"/admin/institutions/section/{section.pk}/change/"
+    ).content.decode()
     assert 'name="body_en"' in html and 'name="body_zh_hans"' in html
     assert "tabbed_translation_fields.js" in html
     # jQuery UI from our own static files, not from Google.
@@ -35,7 +39,9 @@ def test_it_shows_both_languages_side_by_side_in_tabs(seeded, client, root):
 def test_it_shows_staff_where_a_section_came_from(seeded, client, root):
     client.force_login(root)
     section = Section.objects.get(kind=Section.Kind.LEADERSHIP_MESSAGE)
-    html = client.get(f"/admin/institutions/section/{section.pk}/change/").content.decode()
+    html = client.get(
+        f"/admin/institutions/section/{section.pk}/change/"
+    ).content.decode()
     assert "001_f1a04d615e217fe0.txt" in html
 
 

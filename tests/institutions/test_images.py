@@ -51,10 +51,16 @@ def test_it_explains_a_refused_upload_in_the_admin_in_the_staff_language(
     college = Institution.objects.get(slug="jinhua-polytechnic")
     url = f"/admin/institutions/institution/{college.pk}/change/"
     form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("logo", "cover")}
+    data = {
+        k: v
+        for k, v in form.initial.items()
+        if v is not None and k not in ("logo", "cover")
+    }
     for prefix in ("former_names", "facts"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data["logo"] = SimpleUploadedFile("logo.png", b"not an image at all" * 10, "image/png")
+    data["logo"] = SimpleUploadedFile(
+        "logo.png", b"not an image at all" * 10, "image/png"
+    )
     response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors

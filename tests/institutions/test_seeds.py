@@ -21,7 +21,9 @@ SOURCE_COLLEGE = {
     "004_5694882df1152261.txt": "jinhua-polytechnic",
 }
 # The scraped page's own <title>, not content of the document.
-NOT_CONTENT = {"Beijing Polytechnic University-Welcome to Beijing Polytechnic University"}
+NOT_CONTENT = {
+    "Beijing Polytechnic University-Welcome to Beijing Polytechnic University"
+}
 # Misspellings mended on purpose (seeds/README.md); words that ran together
 # and missing spaces need no entry, since the comparison ignores spacing.
 MENDS = [("chongoing", "chongqing"), (" pf ", " of ")]
@@ -99,9 +101,9 @@ def test_it_keeps_the_sources_verbatim():
 
 
 def test_it_mends_scraping_damage_in_the_english(seeded):
-    english = " ".join(
-        Section.objects.values_list("body_en", flat=True)
-    ) + " ".join(Institution.objects.values_list("name_en", flat=True))
+    english = " ".join(Section.objects.values_list("body_en", flat=True)) + " ".join(
+        Institution.objects.values_list("name_en", flat=True)
+    )
     for damage in (
         "2ff170809c7af22b29274faf7d65f86",
         "a4ce50dffd97d98820f09b63e665dda",
@@ -146,7 +148,9 @@ def test_it_never_touches_rows_that_staff_added(seeded):
 
 def test_it_refuses_a_malformed_seed_file_and_writes_nothing(db, tmp_path):
     (tmp_path / "a.toml").write_text('slug = "ok"\n[name]\nen = "OK College"\n')
-    (tmp_path / "b.toml").write_text('slug = "broken"\n[name]\nen = "x"\n[[sections]]\nkind = "menu"\n')
+    (tmp_path / "b.toml").write_text(
+        'slug = "broken"\n[name]\nen = "x"\n[[sections]]\nkind = "menu"\n'
+    )
     with pytest.raises(SeedError, match="unknown section kind"):
         load_seeds(tmp_path)
     assert not Institution.objects.exists()

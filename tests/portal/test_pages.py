@@ -90,12 +90,16 @@ def test_it_says_so_in_chinese_where_a_text_is_in_english_only(seeded, client):
 def test_it_tells_readers_of_a_changed_name(seeded, client):
     html = client.get("/en/institutions/jinhua-polytechnic/").content.decode()
     assert "金华职业技术大学" in html and "金华职业技术学院" in html
-    html = client.get("/zh-hans/institutions/beijing-polytechnic-university/").content.decode()
+    html = client.get(
+        "/zh-hans/institutions/beijing-polytechnic-university/"
+    ).content.decode()
     assert "北京电子科技职业学院" in html
 
 
 def test_it_links_each_college_to_its_official_site(seeded, client):
-    html = client.get("/en/institutions/beijing-university-of-technology/").content.decode()
+    html = client.get(
+        "/en/institutions/beijing-university-of-technology/"
+    ).content.decode()
     assert 'href="https://english.bjut.edu.cn/"' in html
 
 
@@ -106,11 +110,18 @@ def test_it_shows_the_signatories_of_the_leadership_message(seeded, client):
 
 
 def test_it_shows_key_facts_as_a_list_a_reader_can_scan(seeded, client):
-    html = client.get("/en/institutions/beijing-polytechnic-university/").content.decode()
+    html = client.get(
+        "/en/institutions/beijing-polytechnic-university/"
+    ).content.decode()
     facts = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html)
     assert ("Founded", "1958") in facts
     labels = {label for label, _ in facts}
-    assert {"Founded", "Schools", "Majors and specialties", "Partner countries"} <= labels
+    assert {
+        "Founded",
+        "Schools",
+        "Majors and specialties",
+        "Partner countries",
+    } <= labels
 
 
 def test_it_describes_each_college_for_search_engines(seeded, client):
@@ -172,7 +183,9 @@ def test_it_loads_nothing_from_other_sites(seeded, client):
     for lang in ("en", "zh-hans"):
         for page in PAGES:
             html = client.get(page.format(lang=lang)).content.decode()
-            assets = re.findall(r'<(?:script|img|link)[^>]+(?:src|href)="([^"]+)"', html)
+            assets = re.findall(
+                r'<(?:script|img|link)[^>]+(?:src|href)="([^"]+)"', html
+            )
             foreign = [
                 a
                 for a in assets
@@ -183,7 +196,9 @@ def test_it_loads_nothing_from_other_sites(seeded, client):
             assert not foreign, (page, foreign)
 
 
-def test_it_costs_a_fixed_number_of_queries(seeded, client, django_assert_max_num_queries):
+def test_it_costs_a_fixed_number_of_queries(
+    seeded, client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(4):
         client.get("/en/")
     with django_assert_max_num_queries(8):

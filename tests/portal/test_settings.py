@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -40,8 +40,14 @@ class Command(BaseCommand):
                 continue
             password = secrets.token_urlsafe(9)
             call_command(
-                "create_officer", username, college.slug, "--password", password,
+                "create_officer",
+                username,
+                college.slug,
+                "--password",
+                password,
                 verbosity=0,
             )
-            lines.append(f"  {username} / {password}   (admissions officer: {college.name_en})")
+            lines.append(
+                f"  {username} / {password}   (admissions officer: {college.name_en})"
+            )
         return "\n".join(lines) + "\n"

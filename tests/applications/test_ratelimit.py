@@ -1,0 +1,167 @@
+"""The rate limit per client address, counted in the shared cache."""
+
+from unittest import mock
+
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from applications import ratelimit
+from applications.models import Inquiry
+
+
+def form_url(institution, language="en"):
+    return f"/{language}/institutions/{institution.slug}/inquire/"
+
+
+def valid_data(**overrides):
+    data = {
+        "kind": "study",
+        "full_name": "Ana Souza",
+        "email": "ana@example.com",
+        "nationality": "BR",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def request_from(remote, forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().post("/", **extra)
+
+
+def test_it_answers_429_over_the_limit_and_saves_nothing(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    assert client.post(form_url(chongqing), valid_data()).status_code == 303
+    assert client.post(form_url(chongqing), valid_data()).status_code == 303
+    response = client.post(form_url(chongqing), valid_data(email="third@example.com"))
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.INQUIRY_RATE_WINDOW)
+    assert "Too many requests" in response.content.decode()
+    assert Inquiry.objects.count() == 2
+    assert not Inquiry.objects.filter(email="third@example.com").exists()
+
+
+def test_it_counts_invalid_attempts_too(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    client.post(form_url(chongqing), valid_data(email="bad"))
+    client.post(form_url(chongqing), valid_data(email="bad"))
+    assert client.post(form_url(chongqing), valid_data()).status_code == 429
+    assert not Inquiry.objects.exists()
+
+
+def test_it_still_shows_the_form_over_the_limit(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 1
+    client.post(form_url(chongqing), valid_data())
+    client.post(form_url(chongqing), valid_data())
+    assert client.get(form_url(chongqing)).status_code == 200
+
+
+def test_it_is_off_when_the_limit_is_zero(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 0
+    for _ in range(8):
+        assert client.post(form_url(chongqing), valid_data()).status_code == 303
+    assert Inquiry.objects.count() == 8
+
+
+def test_it_answers_in_the_visitors_language(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 1
+    client.post(form_url(chongqing, "zh-hans"), valid_data())
+    response = client.post(form_url(chongqing, "zh-hans"), valid_data())
+    assert response.status_code == 429
+    assert '<html lang="zh-Hans">' in response.content.decode()
+
+
+def test_it_answers_in_chinese(client, chongqing, settings):
+    """Needs the compiled Chinese catalogue."""
+    settings.INQUIRY_RATE_LIMIT = 1
+    client.post(form_url(chongqing, "zh-hans"), valid_data())
+    response = client.post(form_url(chongqing, "zh-hans"), valid_data())
+    html = response.content.decode()
+    assert "操作过于频繁" in html
+    assert "请等待10分钟后再试" in html
+
+
+def test_it_ignores_x_forwarded_for_from_an_untrusted_peer(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    settings.TRUSTED_PROXIES = []
+    for n in range(2):
+        response = client.post(
+            form_url(chongqing),
+            valid_data(),
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        assert response.status_code == 303
+    response = client.post(
+        form_url(chongqing),
+        valid_data(),
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429
+
+
+def test_it_believes_x_forwarded_for_from_a_trusted_proxy(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        client.post(
+            form_url(chongqing),
+            valid_data(),
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    over = client.post(
+        form_url(chongqing), valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+    )
+    assert over.status_code == 429
+    # Another client behind the same proxy has its own count.
+    other = client.post(
+        form_url(chongqing), valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy
+    )
+    assert other.status_code == 303
+
+
+def test_it_reads_the_client_address(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "192.0.2.1"]
+    assert ratelimit.client_ip(request_from("198.51.100.7", "1.2.3.4")) == (
+        "198.51.100.7"
+    )
+    assert ratelimit.client_ip(request_from("10.1.2.3", "203.0.113.5")) == (
+        "203.0.113.5"
+    )
+    # A client that writes its own X-Forwarded-For cannot choose its address:
+    # the proxy appends the real one, and we read from the right.
+    assert (
+        ratelimit.client_ip(request_from("192.0.2.1", "1.1.1.1, 203.0.113.5, 10.0.0.2"))
+        == "203.0.113.5"
+    )
+    assert ratelimit.client_ip(request_from("10.0.0.1", "garbage")) == "10.0.0.1"
+    assert ratelimit.client_ip(request_from("10.0.0.1")) == "10.0.0.1"
+
+
+def test_it_counts_in_the_shared_cache(settings):
+    settings.INQUIRY_RATE_LIMIT = 1
+    request = request_from("198.51.100.7")
+    assert ratelimit.allow(request, "inquiry")
+    assert not ratelimit.allow(request, "inquiry")
+    # Each scope counts apart.
+    assert ratelimit.allow(request, "status")
+    # The counts are in the cache that every process shares, and nowhere else.
+    cache.clear()
+    assert ratelimit.allow(request, "inquiry")
+
+
+def test_it_starts_again_in_the_next_window(settings):
+    settings.INQUIRY_RATE_LIMIT = 1
+    settings.INQUIRY_RATE_WINDOW = 600
+    request = request_from("198.51.100.7")
+    with mock.patch("applications.ratelimit.time.time", return_value=6000.0):
+        assert ratelimit.allow(request, "inquiry")
+        assert not ratelimit.allow(request, "inquiry")
+    with mock.patch("applications.ratelimit.time.time", return_value=6600.0):
+        assert ratelimit.allow(request, "inquiry")
