@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PORTAL_") and k != "DATABASE_URL"
+    }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     return subprocess.run(
@@ -51,9 +55,28 @@ def test_it_refuses_a_debug_value_it_does_not_understand(value):
 
 
 def test_it_uses_an_sqlite_file_under_var_by_default():
-    from django.conf import settings
+    show = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['OPTIONS']['transaction_mode'])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", show, PORTAL_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    engine, name, mode = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "var" / "portal.sqlite3")
+    assert mode == "IMMEDIATE"
 
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("this run uses DATABASE_URL")
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+def test_it_takes_the_database_from_database_url():
+    show = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        PORTAL_DEBUG="1",
+        DATABASE_URL="postgres://u:p@db.example/x",
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
