@@ -8,7 +8,6 @@ from the small "move to" form on the change page.
 
 from collections import defaultdict
 from datetime import timedelta
-from importlib import import_module
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import dashboard, exports
+from . import dashboard, emails, exports
 from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
 from .scoping import CollegeScopedAdminMixin, colleges_for, staff_for
 
@@ -39,12 +38,6 @@ OVERDUE_DAYS = 7
 
 # Admin index: a link to the dashboard above the list of apps.
 admin.site.index_template = "admin/applications/site_index.html"
-
-
-def send_inquiry_mails(inquiry):
-    """Send what is unsent; looked up at call time so that tests can patch
-    ``applications.emails.send_inquiry_mails``."""
-    return import_module("applications.emails").send_inquiry_mails(inquiry)
 
 
 # ---------------------------------------------------------------------------
@@ -512,7 +505,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         obj, response = self._get_changeable(request, object_id)
         if obj is None:
             return response
-        if send_inquiry_mails(obj):
+        if emails.send_inquiry_mails(obj):
             messages.success(request, gettext("The mail has been sent."))
         else:
             obj.refresh_from_db(fields=["mail_error"])
@@ -622,7 +615,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         for inquiry in queryset:
             if not _mail_pending(inquiry):
                 continue
-            if send_inquiry_mails(inquiry):
+            if emails.send_inquiry_mails(inquiry):
                 sent += 1
             else:
                 failed += 1

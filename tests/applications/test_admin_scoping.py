@@ -184,7 +184,7 @@ def test_it_does_not_let_an_officer_retry_another_colleges_mail(
 ):
     calls = []
     monkeypatch.setattr(
-        "applications.admin.send_inquiry_mails", lambda i: calls.append(i) or True
+        "applications.emails.send_inquiry_mails", lambda i: calls.append(i) or True
     )
     login(client, chen).post(change_url(jh_inquiry, "retry_mail"))
 
