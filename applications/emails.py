@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from .forms import describe_intake
+from .models import StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +77,19 @@ def build_confirmation(inquiry):
 
 
 def notification_recipients(inquiry):
-    return inquiry.institution.admissions_email_list or [
-        address for _name, address in settings.ADMINS
-    ]
+    """The college's admissions addresses; failing those, its staff's own
+    addresses; failing those, the site's ADMINS."""
+    college = inquiry.institution
+    staff = (
+        StaffMembership.objects.filter(institution=college, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return (
+        college.admissions_email_list
+        or sorted(set(staff))
+        or [address for _name, address in settings.ADMINS]
+    )
 
 
 def build_notification(inquiry):

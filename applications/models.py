@@ -269,7 +269,9 @@ class InquiryEvent(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return (
+            f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        )
 
 
 class StaffMembership(models.Model):

@@ -182,3 +182,16 @@ def test_it_mentions_a_possible_duplicate_to_the_college(college, mailoutbox):
     send_inquiry_mails(second)
     assert "Possible duplicate" in mailoutbox[1].body
     assert first.reference in mailoutbox[1].body
+
+
+def test_it_tells_the_colleges_own_staff_when_it_has_no_admissions_address(
+    chongqing, chen, jin, mailoutbox
+):
+    chen.email = "chen@cqipc.example"
+    chen.save()
+    jin.email = "jin@jhc.example"
+    jin.save()
+    assert chongqing.admissions_email_list == []
+    assert send_inquiry_mails(make_inquiry(chongqing)) is True
+    notification = mailoutbox[1]
+    assert notification.to == ["chen@cqipc.example"]

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             lines.append(f"  admin / {password}   (superuser: every college)")
         for college in Institution.objects.all():
             username = f"officer-{college.initials.lower()}"
+            email = f"{username}@localhost"
             if users.objects.filter(username=username).exists():
                 continue
             password = secrets.token_urlsafe(9)
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 college.slug,
                 "--password",
                 password,
+                "--email",
+                email,
                 verbosity=0,
             )
             lines.append(
