@@ -10,25 +10,9 @@ from django.utils import timezone
 
 from applications import emails
 from applications.models import Inquiry
+from tests.factories import make_inquiry
 
 LIST = reverse("admin:applications_inquiry_changelist")
-
-
-def make_inquiry(institution, status="new", **fields):
-    inquiry = Inquiry.objects.create(
-        institution=institution,
-        kind=fields.pop("kind", "study"),
-        full_name=fields.pop("full_name", "王小明"),
-        email=fields.pop("email", "xiaoming@example.com"),
-        nationality=fields.pop("nationality", "VN"),
-        consent_at=timezone.now(),
-        language=fields.pop("language", "zh-hans"),
-        **fields,
-    )
-    if status != "new":
-        Inquiry.objects.filter(pk=inquiry.pk).update(status=status)
-        inquiry.refresh_from_db()
-    return inquiry
 
 
 def change_url(inquiry, view="change"):

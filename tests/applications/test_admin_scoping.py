@@ -5,26 +5,13 @@ export, bulk-change nor count another college's inquiries."""
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.models import Inquiry
+from tests.factories import make_inquiry
 
 LIST = reverse("admin:applications_inquiry_changelist")
 EXPORT = reverse("admin:applications_inquiry_export")
 DASHBOARD = reverse("admin:applications_inquiry_dashboard")
-
-
-def make_inquiry(institution, **fields):
-    return Inquiry.objects.create(
-        institution=institution,
-        kind=fields.pop("kind", "study"),
-        full_name=fields.pop("full_name", "王小明"),
-        email=fields.pop("email", "xiaoming@example.com"),
-        nationality=fields.pop("nationality", "VN"),
-        consent_at=timezone.now(),
-        language=fields.pop("language", "zh-hans"),
-        **fields,
-    )
 
 
 def change_url(inquiry, view="change"):

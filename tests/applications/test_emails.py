@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.emails import schedule_inquiry_mails, send_inquiry_mails
 from applications.models import Inquiry
+from tests.factories import form_data
 
 SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
@@ -105,13 +106,7 @@ def test_it_sends_nothing_until_the_inquiry_is_committed(
 def test_it_keeps_the_inquiry_when_mail_fails_and_sends_it_later(
     college, mailoutbox, django_capture_on_commit_callbacks, client
 ):
-    data = {
-        "kind": "study",
-        "full_name": "Ana Souza",
-        "email": "ana@example.com",
-        "nationality": "BR",
-        "consent": "on",
-    }
+    data = form_data()
     url = f"/en/institutions/{college.slug}/inquire/"
     with mock.patch(SEND, side_effect=SMTPException("Connection refused")):
         with django_capture_on_commit_callbacks(execute=True):

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from applications.forms import intake_choices
 from applications.models import Inquiry
+from tests.factories import form_data
 
 BEIJING_TECH = "beijing-university-of-technology"
 
@@ -17,24 +18,6 @@ BEIJING_TECH = "beijing-university-of-technology"
 def form_url(institution, language="en"):
     with translation.override(language):
         return reverse("applications:inquire", kwargs={"slug": institution.slug})
-
-
-def valid_data(**overrides):
-    data = {
-        "kind": "study",
-        "full_name": "Ana Souza",
-        "email": "ana@example.com",
-        "nationality": "BR",
-        "program": "",
-        "intake": "",
-        "organization": "",
-        "group_size": "",
-        "message": "I would like to study mechanical engineering.",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def errors_beside(response, field):
@@ -100,7 +83,7 @@ def test_it_answers_404_for_an_unpublished_college(client, chongqing):
     chongqing.is_published = False
     chongqing.save()
     assert client.get(form_url(chongqing)).status_code == 404
-    assert client.post(form_url(chongqing), valid_data()).status_code == 404
+    assert client.post(form_url(chongqing), form_data()).status_code == 404
     assert not Inquiry.objects.exists()
 
 
@@ -110,7 +93,7 @@ def test_it_saves_a_valid_inquiry_and_redirects_with_303(client, chongqing):
     before = timezone.now()
     response = client.post(
         form_url(chongqing, "zh-hans"),
-        valid_data(program=programme.pk, intake=term),
+        form_data(program=programme.pk, intake=term),
     )
     assert response.status_code == 303
     assert response["Location"] == "/zh-hans/inquiries/sent/"
@@ -125,7 +108,7 @@ def test_it_saves_a_valid_inquiry_and_redirects_with_303(client, chongqing):
 
 
 def test_it_shows_the_reference_on_the_confirmation_page(client, chongqing):
-    response = client.post(form_url(chongqing), valid_data(), follow=True)
+    response = client.post(form_url(chongqing), form_data(), follow=True)
     inquiry = Inquiry.objects.get()
     html = response.content.decode()
     assert f'<p class="reference" id="inquiry-reference">{inquiry.reference}</p>' in (
@@ -143,7 +126,7 @@ def test_it_sends_a_visitor_without_an_inquiry_from_the_confirmation_page(client
 def test_it_accepts_a_chinese_bridge_delegation(client, chongqing):
     response = client.post(
         form_url(chongqing),
-        valid_data(
+        form_data(
             kind="chinese_bridge", organization="Escola Lusófona", group_size="24"
         ),
     )
@@ -153,7 +136,7 @@ def test_it_accepts_a_chinese_bridge_delegation(client, chongqing):
 
 
 def test_it_keeps_a_group_size_only_for_a_delegation(client, chongqing):
-    client.post(form_url(chongqing), valid_data(kind="language", group_size="3"))
+    client.post(form_url(chongqing), form_data(kind="language", group_size="3"))
     assert Inquiry.objects.get().group_size is None
 
 
@@ -174,7 +157,7 @@ def test_it_offers_the_next_spring_and_autumn_terms():
 
 
 def test_it_refuses_a_term_it_does_not_offer(client, chongqing):
-    response = client.post(form_url(chongqing), valid_data(intake="1999-03"))
+    response = client.post(form_url(chongqing), form_data(intake="1999-03"))
     assert response.status_code == 400
     assert errors_beside(response, "intake")
     assert not Inquiry.objects.exists()
@@ -260,7 +243,7 @@ BAD_INPUTS = [
 def test_it_refuses_bad_input_beside_the_field(
     client, chongqing, overrides, field, message
 ):
-    data = valid_data(**overrides)
+    data = form_data(**overrides)
     response = client.post(form_url(chongqing), data)
     assert response.status_code == 400
     assert message in errors_beside(response, field)
@@ -276,7 +259,7 @@ def test_it_refuses_bad_input_beside_the_field(
 
 def test_it_refuses_a_programme_of_another_college(client, chongqing, seeded):
     other = seeded[BEIJING_TECH].programmes.first()
-    response = client.post(form_url(chongqing), valid_data(program=other.pk))
+    response = client.post(form_url(chongqing), form_data(program=other.pk))
     assert response.status_code == 400
     assert errors_beside(response, "program") == [
         "Select a valid choice. That choice is not one of the available choices."
@@ -288,7 +271,7 @@ def test_it_keeps_the_message_and_the_choices_entered(client, chongqing):
     programme = chongqing.programmes.last()
     response = client.post(
         form_url(chongqing),
-        valid_data(full_name="", program=programme.pk, message="Dear college"),
+        form_data(full_name="", program=programme.pk, message="Dear college"),
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -299,7 +282,7 @@ def test_it_keeps_the_message_and_the_choices_entered(client, chongqing):
 
 
 def test_it_shows_errors_in_the_page_language(client, chongqing):
-    response = client.post(form_url(chongqing, "zh-hans"), valid_data(full_name=""))
+    response = client.post(form_url(chongqing, "zh-hans"), form_data(full_name=""))
     assert response.status_code == 400
     # Django's own message, translated by its own catalogue.
     assert errors_beside(response, "full_name") == ["这个字段是必填项。"]
@@ -307,7 +290,7 @@ def test_it_shows_errors_in_the_page_language(client, chongqing):
 
 def test_it_shows_its_own_errors_in_chinese(client, chongqing):
     """Needs the compiled Chinese catalogue."""
-    response = client.post(form_url(chongqing, "zh-hans"), valid_data(consent=None))
+    response = client.post(form_url(chongqing, "zh-hans"), form_data(consent=None))
     assert errors_beside(response, "consent") == [
         "请勾选同意隐私声明，否则学校无法答复您。"
     ]
@@ -315,7 +298,7 @@ def test_it_shows_its_own_errors_in_chinese(client, chongqing):
 
 
 def test_it_ties_help_and_errors_to_their_inputs(client, chongqing):
-    response = client.post(form_url(chongqing), valid_data(email="nope"))
+    response = client.post(form_url(chongqing), form_data(email="nope"))
     html = response.content.decode()
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
     assert 'aria-invalid="true"' in html
@@ -339,7 +322,7 @@ def test_it_ties_help_and_errors_to_their_inputs(client, chongqing):
     ],
 )
 def test_it_never_answers_500(client, chongqing, overrides):
-    response = client.post(form_url(chongqing), valid_data(**overrides))
+    response = client.post(form_url(chongqing), form_data(**overrides))
     assert response.status_code in (303, 400)
 
 
@@ -348,7 +331,7 @@ def test_it_saves_nothing_when_the_trap_is_filled(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            form_url(chongqing), valid_data(website="http://spam.example")
+            form_url(chongqing), form_data(website="http://spam.example")
         )
     assert response.status_code == 400
     assert not Inquiry.objects.exists()
@@ -369,7 +352,7 @@ def test_it_hides_the_trap_from_people(client, chongqing):
 
 def test_it_refuses_a_post_without_a_csrf_token(chongqing):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(form_url(chongqing), valid_data())
+    response = client.post(form_url(chongqing), form_data())
     assert response.status_code == 403
     assert not Inquiry.objects.exists()
 
@@ -378,7 +361,7 @@ def test_it_works_with_a_csrf_token(chongqing):
     client = Client(enforce_csrf_checks=True)
     client.get(form_url(chongqing))
     token = client.cookies["csrftoken"].value
-    response = client.post(form_url(chongqing), valid_data(csrfmiddlewaretoken=token))
+    response = client.post(form_url(chongqing), form_data(csrfmiddlewaretoken=token))
     assert response.status_code == 303
 
 
@@ -421,9 +404,9 @@ def test_it_shows_the_privacy_notice_in_chinese(client, db):
 
 
 def test_it_flags_a_possible_duplicate(client, chongqing):
-    client.post(form_url(chongqing), valid_data())
-    client.post(form_url(chongqing), valid_data(email="ANA@Example.com"))
-    client.post(form_url(chongqing), valid_data(email="Ana@example.com"))
+    client.post(form_url(chongqing), form_data())
+    client.post(form_url(chongqing), form_data(email="ANA@Example.com"))
+    client.post(form_url(chongqing), form_data(email="Ana@example.com"))
     first, second, third = Inquiry.objects.order_by("created_at", "pk")
     assert first.duplicate_of is None
     assert second.duplicate_of == first
@@ -433,21 +416,21 @@ def test_it_flags_a_possible_duplicate(client, chongqing):
 
 
 def test_it_does_not_flag_an_inquiry_older_than_30_days(client, chongqing):
-    client.post(form_url(chongqing), valid_data())
+    client.post(form_url(chongqing), form_data())
     Inquiry.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
-    client.post(form_url(chongqing), valid_data())
+    client.post(form_url(chongqing), form_data())
     assert Inquiry.objects.order_by("-created_at").first().duplicate_of is None
 
 
 def test_it_does_not_flag_an_inquiry_to_another_college(client, chongqing, jinhua):
-    client.post(form_url(jinhua), valid_data())
-    client.post(form_url(chongqing), valid_data())
+    client.post(form_url(jinhua), form_data())
+    client.post(form_url(chongqing), form_data())
     assert Inquiry.objects.get(institution=chongqing).duplicate_of is None
 
 
 def test_it_counts_a_line_break_as_one_character(client, chongqing):
     # Browsers send CR LF for each line break, but count it as one.
     message = "line\r\n" * 833 + "end"
-    response = client.post(form_url(chongqing), valid_data(message=message))
+    response = client.post(form_url(chongqing), form_data(message=message))
     assert response.status_code == 303
     assert Inquiry.objects.get().message == ("line\n" * 833 + "end")

@@ -7,22 +7,11 @@ from django.test import RequestFactory
 
 from applications import ratelimit
 from applications.models import Inquiry
+from tests.factories import form_data
 
 
 def form_url(institution, language="en"):
     return f"/{language}/institutions/{institution.slug}/inquire/"
-
-
-def valid_data(**overrides):
-    data = {
-        "kind": "study",
-        "full_name": "Ana Souza",
-        "email": "ana@example.com",
-        "nationality": "BR",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def request_from(remote, forwarded=None):
@@ -34,9 +23,9 @@ def request_from(remote, forwarded=None):
 
 def test_it_answers_429_over_the_limit_and_saves_nothing(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 2
-    assert client.post(form_url(chongqing), valid_data()).status_code == 303
-    assert client.post(form_url(chongqing), valid_data()).status_code == 303
-    response = client.post(form_url(chongqing), valid_data(email="third@example.com"))
+    assert client.post(form_url(chongqing), form_data()).status_code == 303
+    assert client.post(form_url(chongqing), form_data()).status_code == 303
+    response = client.post(form_url(chongqing), form_data(email="third@example.com"))
     assert response.status_code == 429
     assert response["Retry-After"] == str(settings.INQUIRY_RATE_WINDOW)
     assert "Too many requests" in response.content.decode()
@@ -46,30 +35,30 @@ def test_it_answers_429_over_the_limit_and_saves_nothing(client, chongqing, sett
 
 def test_it_counts_invalid_attempts_too(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 2
-    client.post(form_url(chongqing), valid_data(email="bad"))
-    client.post(form_url(chongqing), valid_data(email="bad"))
-    assert client.post(form_url(chongqing), valid_data()).status_code == 429
+    client.post(form_url(chongqing), form_data(email="bad"))
+    client.post(form_url(chongqing), form_data(email="bad"))
+    assert client.post(form_url(chongqing), form_data()).status_code == 429
     assert not Inquiry.objects.exists()
 
 
 def test_it_still_shows_the_form_over_the_limit(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 1
-    client.post(form_url(chongqing), valid_data())
-    client.post(form_url(chongqing), valid_data())
+    client.post(form_url(chongqing), form_data())
+    client.post(form_url(chongqing), form_data())
     assert client.get(form_url(chongqing)).status_code == 200
 
 
 def test_it_is_off_when_the_limit_is_zero(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 0
     for _ in range(8):
-        assert client.post(form_url(chongqing), valid_data()).status_code == 303
+        assert client.post(form_url(chongqing), form_data()).status_code == 303
     assert Inquiry.objects.count() == 8
 
 
 def test_it_answers_in_the_visitors_language(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 1
-    client.post(form_url(chongqing, "zh-hans"), valid_data())
-    response = client.post(form_url(chongqing, "zh-hans"), valid_data())
+    client.post(form_url(chongqing, "zh-hans"), form_data())
+    response = client.post(form_url(chongqing, "zh-hans"), form_data())
     assert response.status_code == 429
     assert '<html lang="zh-Hans">' in response.content.decode()
 
@@ -77,8 +66,8 @@ def test_it_answers_in_the_visitors_language(client, chongqing, settings):
 def test_it_answers_in_chinese(client, chongqing, settings):
     """Needs the compiled Chinese catalogue."""
     settings.INQUIRY_RATE_LIMIT = 1
-    client.post(form_url(chongqing, "zh-hans"), valid_data())
-    response = client.post(form_url(chongqing, "zh-hans"), valid_data())
+    client.post(form_url(chongqing, "zh-hans"), form_data())
+    response = client.post(form_url(chongqing, "zh-hans"), form_data())
     html = response.content.decode()
     assert "操作过于频繁" in html
     assert "请等待10分钟后再试" in html
@@ -90,14 +79,14 @@ def test_it_ignores_x_forwarded_for_from_an_untrusted_peer(client, chongqing, se
     for n in range(2):
         response = client.post(
             form_url(chongqing),
-            valid_data(),
+            form_data(),
             REMOTE_ADDR="198.51.100.7",
             HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
         )
         assert response.status_code == 303
     response = client.post(
         form_url(chongqing),
-        valid_data(),
+        form_data(),
         REMOTE_ADDR="198.51.100.7",
         HTTP_X_FORWARDED_FOR="203.0.113.99",
     )
@@ -111,17 +100,17 @@ def test_it_believes_x_forwarded_for_from_a_trusted_proxy(client, chongqing, set
     for _ in range(2):
         client.post(
             form_url(chongqing),
-            valid_data(),
+            form_data(),
             HTTP_X_FORWARDED_FOR="203.0.113.5",
             **proxy,
         )
     over = client.post(
-        form_url(chongqing), valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+        form_url(chongqing), form_data(), HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
     )
     assert over.status_code == 429
     # Another client behind the same proxy has its own count.
     other = client.post(
-        form_url(chongqing), valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy
+        form_url(chongqing), form_data(), HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy
     )
     assert other.status_code == 303
 

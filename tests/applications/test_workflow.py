@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from applications.models import Inquiry, InquiryEvent
+from tests.factories import make_inquiry
 
 Status = Inquiry.Status
 
@@ -17,24 +17,6 @@ REFUSED = sorted(
     for new in Status.values
     if new not in Inquiry.TRANSITIONS.get(old, set())
 )
-
-
-def make_inquiry(institution, status=Status.NEW, **fields):
-    inquiry = Inquiry.objects.create(
-        institution=institution,
-        kind="study",
-        full_name=fields.pop("full_name", "王小明"),
-        email=fields.pop("email", "xiaoming@example.com"),
-        nationality=fields.pop("nationality", "VN"),
-        consent_at=timezone.now(),
-        language=fields.pop("language", "zh-hans"),
-        **fields,
-    )
-    if status != Status.NEW:
-        # Test set-up only: put the inquiry where the case needs it.
-        Inquiry.objects.filter(pk=inquiry.pk).update(status=status)
-        inquiry.refresh_from_db()
-    return inquiry
 
 
 def test_it_keeps_the_table_of_moves_as_the_issue_describes():
