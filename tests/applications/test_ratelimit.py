@@ -3,6 +3,8 @@
 from unittest import mock
 
 from django.core.cache import cache
+from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
 from django.test import RequestFactory
 
 from applications import ratelimit
@@ -154,3 +156,21 @@ def test_it_starts_again_in_the_next_window(settings):
         assert not ratelimit.allow(request, "inquiry")
     with mock.patch("applications.ratelimit.time.time", return_value=6600.0):
         assert ratelimit.allow(request, "inquiry")
+
+
+def test_it_holds_across_server_processes_with_the_database_cache(settings, db):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    settings.INQUIRY_RATE_LIMIT = 2
+    request = request_from("198.51.100.9")
+    assert ratelimit.allow(request, "inquiry")
+    assert ratelimit.allow(request, "inquiry")
+    # Another gunicorn worker has a cache object of its own over the same table.
+    other_process = DatabaseCache("portal_cache", {})
+    with mock.patch("applications.ratelimit.cache", other_process):
+        assert not ratelimit.allow(request, "inquiry")
