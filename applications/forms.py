@@ -171,7 +171,12 @@ class InquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.institution = institution
         self.instance.institution = institution
-        self.fields["program"].queryset = institution.programmes.all()
+        programmes = institution.programmes.all()
+        if programmes:
+            self.fields["program"].queryset = programmes
+        else:
+            # Nothing to choose from: a list with only "none" would only puzzle.
+            del self.fields["program"]
         self.fields["intake"].choices = [("", _("Not decided yet")), *intake_choices()]
         # Country names in the active language, sorted the way its readers
         # expect; the form is built per request, inside that language.

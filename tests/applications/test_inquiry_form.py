@@ -434,3 +434,12 @@ def test_it_counts_a_line_break_as_one_character(client, chongqing):
     response = client.post(form_url(chongqing), form_data(message=message))
     assert response.status_code == 303
     assert Inquiry.objects.get().message == ("line\n" * 833 + "end")
+
+
+def test_it_offers_no_programme_list_where_the_college_names_none(client, jinhua):
+    url = f"/en/institutions/{jinhua.slug}/inquire/"
+    assert not jinhua.programmes.exists()
+    assert 'name="program"' not in client.get(url).content.decode()
+    response = client.post(url, form_data(program="1"))
+    assert response.status_code == 303
+    assert Inquiry.objects.get().programme is None
