@@ -34,7 +34,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # The database, its shared cache table (the rate limits count there) and the
 # seed content. load_seeds keeps whatever staff have edited in the admin.
 .PHONY: database
-database: $(VENV)/.runtime
+database: $(VENV)/.runtime var/secret_key
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable
@@ -57,11 +57,9 @@ var/secret_key:
 serve: export PORTAL_DEBUG = 0
 serve: export PORTAL_HTTPS ?= 0
 serve: export PORTAL_ALLOWED_HOSTS ?= $(HOST),localhost
-serve: $(VENV)/.runtime var/secret_key
-	export PORTAL_SECRET_KEY="$${PORTAL_SECRET_KEY:-$$(cat var/secret_key)}" && \
-	$(MAKE) --no-print-directory database && \
-	$(MANAGE) collectstatic --no-input -v 0 && \
-	echo "  The portal (production-like): http://$(HOST):$(PORT)/" && \
+serve: database
+	$(MANAGE) collectstatic --no-input -v 0
+	@echo "  The portal (production-like): http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: $(VENV)/.dev

@@ -57,11 +57,18 @@ def env_list(name, default=()):
 
 DEBUG = env_bool("PORTAL_DEBUG", False)
 
+# The key comes from the environment or, failing that, from a file of this
+# installation's own (`make run` and `make serve` write a random one to
+# var/secret_key); never from a value written in the code.
 SECRET_KEY = env_str("PORTAL_SECRET_KEY")
+SECRET_KEY_FILE = Path(env_str("PORTAL_SECRET_KEY_FILE", str(VAR_DIR / "secret_key")))
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "PORTAL_SECRET_KEY is required when PORTAL_DEBUG is off."
+            "PORTAL_SECRET_KEY is required when PORTAL_DEBUG is off "
+            f"(or a key in {SECRET_KEY_FILE})."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 

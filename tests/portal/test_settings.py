@@ -41,10 +41,20 @@ def test_it_reports_nothing_for_a_deployment_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = run_manage("check")
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    result = run_manage("check", PORTAL_SECRET_KEY_FILE=str(tmp_path / "none"))
     assert result.returncode != 0
     assert "PORTAL_SECRET_KEY is required" in result.stderr
+
+
+def test_it_reads_the_installations_own_key_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("k" * 60 + "\n")
+    show = "from django.conf import settings as s; print(len(s.SECRET_KEY))"
+    result = run_manage(
+        "shell", "--no-imports", "-c", show, PORTAL_SECRET_KEY_FILE=str(key_file)
+    )
+    assert result.stdout.strip() == "60", result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
