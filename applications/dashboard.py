@@ -35,37 +35,29 @@ def _scale(bars):
     return bars
 
 
-def by_status(queryset):
-    counts = dict(
-        queryset.order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+def count_by(queryset, field):
+    """``{value of field: number of inquiries}``, in one grouped query."""
+    return dict(
+        queryset.order_by().values_list(field).annotate(n=Count("pk")).order_by()
     )
+
+
+def by_status(queryset):
+    counts = count_by(queryset, "status")
     return _scale(
         [Bar(str(s.label), counts.get(s.value, 0), key=s.value) for s in Inquiry.Status]
     )
 
 
 def by_kind(queryset):
-    counts = dict(
-        queryset.order_by()
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
+    counts = count_by(queryset, "kind")
     return _scale(
         [Bar(str(k.label), counts.get(k.value, 0), key=k.value) for k in Inquiry.Kind]
     )
 
 
 def by_college(queryset):
-    counts = dict(
-        queryset.order_by()
-        .values_list("institution")
-        .annotate(n=Count("pk"))
-        .values_list("institution", "n")
-    )
+    counts = count_by(queryset, "institution")
     colleges = Institution.objects.filter(pk__in=counts)
     bars = [Bar(str(c), counts[c.pk], key=str(c.pk)) for c in colleges]
     return _scale(sorted(bars, key=lambda b: -b.count))
@@ -73,13 +65,8 @@ def by_college(queryset):
 
 def by_country(queryset, limit=15):
     """The most frequent nationalities; the rest are summed up as one bar."""
-    rows = list(
-        queryset.order_by()
-        .values_list("nationality")
-        .annotate(n=Count("pk"))
-        .values_list("nationality", "n")
-        .order_by("-n", "nationality")
-    )
+    counts = count_by(queryset, "nationality")
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
     field = Inquiry._meta.get_field("nationality")
     names = dict(field.get_choices(include_blank=False))
     bars = [Bar(str(names.get(code, code)), n, key=code) for code, n in rows[:limit]]
