@@ -12,6 +12,6 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   exit 0
 fi
 echo "install-browser: installing ${need[*]} from Debian's packages"
-apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
+apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null ||
   echo "install-browser: apt-get failed; browser tests will skip" >&2
 exit 0
