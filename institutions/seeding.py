@@ -113,7 +113,7 @@ class Loader:
             else:
                 self.report.kept.append(obj)
 
-    def children(self, model, parent, items, build, **parent_lookup):
+    def children(self, model, items, build, **parent_lookup):
         keys, fields = [], []
         for position, item in enumerate(items):
             key, values = build(position, item)
@@ -121,10 +121,10 @@ class Loader:
             keys.append(key)
             fields = list(values)
             self.upsert(model, {**parent_lookup, "seed_key": key}, values)
+        # With no items there is no field list to tell edited rows from
+        # seeded ones, so rows the seed no longer names are left alone.
         if fields:
             self.prune(model.objects.filter(**parent_lookup), keys, fields)
-        else:
-            self.prune(model.objects.filter(**parent_lookup), keys, ["order"])
 
     def load_college(self, data):
         slug = data.get("slug")
@@ -169,18 +169,14 @@ class Loader:
 
         self.children(
             FormerName,
-            college,
             data.get("former_names", []),
             former_name,
             institution=college,
         )
-        self.children(Fact, college, data.get("facts", []), fact, institution=college)
-        self.children(
-            School, college, data.get("schools", []), named, institution=college
-        )
+        self.children(Fact, data.get("facts", []), fact, institution=college)
+        self.children(School, data.get("schools", []), named, institution=college)
         self.children(
             Programme,
-            college,
             data.get("programmes", []),
             programme,
             institution=college,
@@ -209,7 +205,6 @@ class Loader:
 
             self.children(
                 Signatory,
-                section,
                 item.get("signatories", []),
                 signatory,
                 section=section,
