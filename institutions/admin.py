@@ -89,13 +89,14 @@ class FactInline(TranslationStackedInline):
 class InstitutionAdmin(ProvenanceAdmin):
     list_display = (
         "name",
+        "province",
         "city",
         "is_published",
         "section_count",
         "waiting_count",
         "website_link",
     )
-    list_filter = ("is_published",)
+    list_filter = ("is_published", "province")
     search_fields = (
         "name_en",
         "name_zh_hans",
@@ -109,7 +110,17 @@ class InstitutionAdmin(ProvenanceAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("name", "short_name", "slug", "city", "summary", "name_note")},
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "slug",
+                    "province",
+                    "city",
+                    "summary",
+                    "name_note",
+                )
+            },
         ),
         (_("Links and images"), {"fields": ("website", "logo", "cover")}),
         (
@@ -180,8 +191,15 @@ class SchoolAdmin(ProvenanceAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(ProvenanceAdmin):
-    list_display = ("name", "institution", "source", "review_state")
-    list_filter = ("institution", AwaitingReviewFilter)
+    list_display = ("name", "institution", "kind", "source", "review_state")
+    list_filter = ("kind", "institution", AwaitingReviewFilter)
     list_select_related = ("institution",)
     search_fields = ("name_en", "name_zh_hans")
-    fields = ("institution", "name", "description", "order", *PROVENANCE_FIELDS)
+    fields = (
+        "institution",
+        "name",
+        "kind",
+        "description",
+        "order",
+        *PROVENANCE_FIELDS,
+    )

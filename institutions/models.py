@@ -78,6 +78,15 @@ class Institution(Provenance):
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    province = models.CharField(
+        _("province"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Province, autonomous region or municipality, as officially written: "
+            "Zhejiang, 浙江省."
+        ),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     summary = models.CharField(
         _("summary"),
@@ -322,10 +331,25 @@ class School(Provenance):
 
 
 class Programme(Provenance):
+    class Kind(models.TextChoices):
+        """What a student abroad chooses between; the home page filters by it."""
+
+        DIPLOMA = "diploma", _("Vocational diploma (associate degree)")
+        BACHELOR = "bachelor", _("Bachelor’s degree")
+        MASTER = "master", _("Master’s degree")
+        DOCTORATE = "doctorate", _("Doctorate")
+        CHINESE_LANGUAGE = "chinese_language", _("Chinese language")
+        PREPARATORY = "preparatory", _("Preparatory course")
+        SHORT_COURSE = "short_course", _("Short course or summer camp")
+        TRAINING = "training", _("Vocational training")
+
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="programmes"
     )
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind of programme"), max_length=20, choices=Kind, blank=True
+    )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -333,6 +357,7 @@ class Programme(Provenance):
         ordering = ["order", "id"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        indexes = [models.Index(fields=["kind", "institution"])]
 
     def __str__(self):
         return self.name

@@ -132,6 +132,7 @@ class Loader:
             raise SeedError("a college needs a slug")
         values = {
             **bilingual(data, "name", required=True),
+            **bilingual(data, "province"),
             **bilingual(data, "city"),
             **bilingual(data, "summary"),
             **bilingual(data, "name_note"),
@@ -165,7 +166,10 @@ class Loader:
 
         def programme(position, item):
             key, values = named(position, item)
-            return key, {**values, **bilingual(item, "description")}
+            kind = item.get("kind", "")
+            if kind and kind not in Programme.Kind.values:
+                raise SeedError(f"{slug}: unknown programme kind {kind!r}")
+            return key, {**values, "kind": kind, **bilingual(item, "description")}
 
         self.children(
             FormerName,

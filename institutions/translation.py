@@ -5,7 +5,7 @@ from .models import Fact, FormerName, Institution, Programme, School, Section, S
 
 @register(Institution)
 class InstitutionTranslation(TranslationOptions):
-    fields = ("name", "city", "summary", "name_note")
+    fields = ("name", "province", "city", "summary", "name_note")
     required_languages = ("en",)
 
 
