@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database restart gets a 503 page in the visitor's language.
+    "portal.db_outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -132,6 +134,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
         conn_max_age=env_int("PORTAL_DB_CONN_MAX_AGE", 0),
+        # A persistent connection that the database server dropped (a restart)
+        # is noticed at the start of the next request and reopened.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

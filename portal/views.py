@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -7,6 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import db_outage
 
 logger = logging.getLogger(__name__)
 
@@ -51,5 +54,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database that does not answer (raised outside a view, where
+    # DatabaseOutageMiddleware cannot see it) is a 503, not a 500.
+    if db_outage.is_outage(sys.exc_info()[1]):
+        return db_outage.unavailable(request)
     # Kept free of database access: the error may be the database itself.
     return render(request, "500.html", status=500)
