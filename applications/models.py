@@ -166,6 +166,12 @@ class Inquiry(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     notification_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_error = models.TextField(_("mail error"), blank=True, editable=False)
+    # Retries (applications.emails, the send_pending_mail command): how many
+    # rounds failed, when the next may start, and until when one sender holds
+    # the mail so that no other sends it too.
+    mail_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    mail_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
