@@ -3,26 +3,36 @@
 Mail goes out only after the inquiry is committed
 (``schedule_inquiry_mails``), and sending never raises: a failure is written
 on the inquiry (``mail_error``) and ``send_inquiry_mails`` may be called again
-later, from the admin or a command, to send whatever is still unsent.
+later, from the admin or by ``manage.py send_pending_mail`` (from cron, with a
+growing delay between tries), to send whatever is still unsent. Every sender
+first claims the inquiry's mail, so that no mail goes out twice.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from .forms import describe_intake
-from .models import StaffMembership
+from .models import Inquiry, StaffMembership
 
 logger = logging.getLogger(__name__)
 
 # The notice to the college is written in both languages: admissions offices
 # have English- and Chinese-reading staff alike.
 STAFF_LANGUAGES = ("en", "zh-hans")
+
+# How long one sender may hold an inquiry's mail: far longer than sending two
+# mails takes (each waits at most EMAIL_TIMEOUT), short enough that a sender
+# killed mid-way delays the mail by minutes only.
+CLAIM_LEASE = datetime.timedelta(minutes=5)
+MAX_RETRY_DELAY = 6 * 3600
 
 
 def _absolute(path):
@@ -129,50 +139,132 @@ def _failure(what, exc):
     )
 
 
+def retry_delay(attempts):
+    """How long to wait after the ``attempts``-th failed round: doubling from
+    ``MAIL_RETRY_SECONDS``, at most six hours."""
+    base = max(int(settings.MAIL_RETRY_SECONDS), 1)
+    return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), MAX_RETRY_DELAY))
+
+
+def _claim(inquiry, now):
+    """Hold the mail of ``inquiry`` for this sender; False when another has it.
+
+    One conditional UPDATE, so that of two senders (the request that saved
+    the inquiry, the admin, two overlapping runs of send_pending_mail, on any
+    number of servers) exactly one wins. The claim lapses by itself should
+    its sender die.
+    """
+    free = Q(mail_claimed_until__isnull=True) | Q(mail_claimed_until__lt=now)
+    claimed = Inquiry.objects.filter(free, pk=inquiry.pk).update(
+        mail_claimed_until=now + CLAIM_LEASE
+    )
+    return claimed == 1
+
+
+SENT, FAILED, BUSY = "sent", "failed", "busy"
+
+
 def send_inquiry_mails(inquiry):
     """Send whichever of the two mails about ``inquiry`` has not been sent yet.
 
-    Records the time of each sent mail, and on failure a short message with
-    the time in ``mail_error`` (cleared once everything is sent). Never
-    raises. Returns True when nothing is left unsent.
+    A mail counts as sent, and its time is recorded, only once the mail
+    server has accepted it; each is recorded at once, so a later failure
+    cannot make it go out twice. On failure a short message with the time
+    goes in ``mail_error`` (cleared once everything is sent), the failed
+    round is counted and the next automatic try is set later and later
+    (``send_pending_mail``). Never raises. Returns True when nothing is
+    left unsent; False also when another sender is at work on it.
     """
+    return deliver(inquiry) == SENT
+
+
+def deliver(inquiry):
+    """``send_inquiry_mails``, telling apart what happened: ``SENT`` (nothing
+    is left unsent), ``FAILED`` or ``BUSY`` (another sender has the mail)."""
     try:
-        # Another process (a retry from the admin) may have sent one already.
+        if not _claim(inquiry, timezone.now()):
+            logger.info("Inquiry %s: another sender has its mail", inquiry.pk)
+            return BUSY
         inquiry.refresh_from_db(
-            fields=["confirmation_sent_at", "notification_sent_at", "mail_error"]
+            fields=[
+                "confirmation_sent_at",
+                "notification_sent_at",
+                "mail_error",
+                "mail_attempts",
+            ]
         )
     except Exception:
         logger.exception("Inquiry %s: cannot read its mail state", inquiry.pk)
-        return False
+        return FAILED
 
     failures = []
-    updated = []
-    for what, field, build in (
-        ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
-        ("notification to college", "notification_sent_at", build_notification),
-    ):
-        if getattr(inquiry, field) is not None:
-            continue
-        try:
-            build(inquiry).send(fail_silently=False)
-        except Exception as exc:
-            logger.exception("Inquiry %s: %s failed", inquiry.reference, what)
-            failures.append(_failure(what, exc))
-        else:
-            setattr(inquiry, field, timezone.now())
-            updated.append(field)
-
-    if failures:
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
-        inquiry.mail_error = f"{stamp}: " + "; ".join(failures)
-    else:
-        inquiry.mail_error = ""
     try:
-        inquiry.save(update_fields=[*updated, "mail_error"])
+        for what, field, build in (
+            ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
+            ("notification to college", "notification_sent_at", build_notification),
+        ):
+            if getattr(inquiry, field) is not None:
+                continue
+            try:
+                build(inquiry).send(fail_silently=False)
+            except Exception as exc:
+                logger.exception("Inquiry %s: %s failed", inquiry.reference, what)
+                failures.append(_failure(what, exc))
+                continue
+            setattr(inquiry, field, timezone.now())
+            Inquiry.objects.filter(pk=inquiry.pk).update(
+                **{field: getattr(inquiry, field)}
+            )
+
+        now = timezone.now()
+        if failures:
+            inquiry.mail_attempts += 1
+            stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M %Z")
+            if inquiry.mail_attempts < settings.MAIL_MAX_ATTEMPTS:
+                inquiry.mail_retry_at = now + retry_delay(inquiry.mail_attempts)
+                next_try = timezone.localtime(inquiry.mail_retry_at)
+                plan = f"next try {next_try:%Y-%m-%d %H:%M}"
+            else:
+                inquiry.mail_retry_at = None
+                plan = "no more automatic tries; retry from the admin"
+            inquiry.mail_error = (
+                f"{stamp}: "
+                + "; ".join(failures)
+                + f" (attempt {inquiry.mail_attempts}, {plan})"
+            )
+        else:
+            inquiry.mail_error = ""
+            inquiry.mail_retry_at = None
+        inquiry.mail_claimed_until = None
+        inquiry.save(
+            update_fields=[
+                "mail_error",
+                "mail_attempts",
+                "mail_retry_at",
+                "mail_claimed_until",
+            ]
+        )
     except Exception:
+        # The claim lapses by itself; a mail already recorded stays recorded.
         logger.exception("Inquiry %s: cannot record its mail state", inquiry.pk)
-        return False
-    return not failures
+        return FAILED
+    return FAILED if failures else SENT
+
+
+def pending_mail(*, ignore_delay=False):
+    """Inquiries with a mail still unsent whose next automatic try is due
+    (with ``ignore_delay``, also those waiting out the delay after a
+    failure), oldest first."""
+    pending = Inquiry.objects.filter(
+        Q(confirmation_sent_at__isnull=True) | Q(notification_sent_at__isnull=True),
+        anonymised_at__isnull=True,
+        mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
+    )
+    if not ignore_delay:
+        pending = pending.filter(
+            Q(mail_retry_at__isnull=True) | Q(mail_retry_at__lte=timezone.now())
+        )
+    return pending.order_by("created_at", "pk")
 
 
 def schedule_inquiry_mails(inquiry):

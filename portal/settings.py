@@ -223,6 +223,11 @@ EMAIL_USE_TLS = env_bool("PORTAL_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("PORTAL_EMAIL_TIMEOUT", 15)
 DEFAULT_FROM_EMAIL = env_str("PORTAL_DEFAULT_FROM_EMAIL", "admissions@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail that failed is tried again by `manage.py send_pending_mail` (cron):
+# first after this many seconds, then after twice as long each time (at most
+# six hours), until it has failed this many times.
+MAIL_RETRY_SECONDS = env_int("PORTAL_MAIL_RETRY_SECONDS", 300)
+MAIL_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 10)
 
 # The public address of the site, for canonical links, sitemaps and mail.
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
