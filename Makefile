@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help run serve test lint format screenshots messages clean
+.PHONY: help run serve test lint format screenshots messages clean backup restore
 
 help:
 	@echo "make run          set up and serve the portal at http://$(HOST):$(PORT)/ (development)"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint         ruff"
 	@echo "make screenshots  renew the README's screenshots in docs/screenshots/"
 	@echo "make messages     refresh the Chinese catalogue from the code and locale/fragments/"
+	@echo "make backup       copy the database and uploaded images to var/backups/ (while serving)"
+	@echo "make restore FILE=var/backups/portal-....tar.gz   bring a backup back"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +100,15 @@ messages: $(VENV)/.runtime
 	PORTAL_DEBUG=1 $(MANAGE) compilemessages -l zh_Hans -v 0
 	@msgattrib --untranslated locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | \
 		xargs -I{} echo "untranslated entries (0 or 1 means none: the header): {}"
+
+# A consistent copy while the portal serves: SQLite's online backup or
+# pg_dump, and MEDIA_ROOT, in one archive under var/backups/.
+backup: $(VENV)/.runtime
+	$(MANAGE) backup
+
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/portal-....tar.gz" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var
