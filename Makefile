@@ -22,6 +22,8 @@ help:
 	@echo "make messages     refresh the Chinese catalogue from the code and locale/fragments/"
 	@echo "make backup       copy the database and uploaded images to var/backups/ (while serving)"
 	@echo "make restore FILE=var/backups/portal-....tar.gz   bring a backup back"
+	@echo "make bench        measure the production-like server (wrk); report in var/bench/ and docs/benchmark.md"
+	@echo "make audit        Lighthouse on 8 pages in both languages; report in var/audit/ and docs/audit.md"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -109,6 +111,28 @@ backup: $(VENV)/.runtime
 restore: $(VENV)/.runtime
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/portal-....tar.gz" >&2; exit 2; }
 	$(MANAGE) restore "$(FILE)"
+
+# The benchmark and the Lighthouse audit each start the production-like server
+# on a database of their own (var/bench/, var/audit/), never var/portal.sqlite3.
+# A smaller run to try things: make bench BENCH_INQUIRIES=50000 BENCH_DURATION=5
+BENCH_COLLEGES ?= 3000
+BENCH_INQUIRIES ?= 1000000
+.PHONY: bench audit
+bench: $(VENV)/.runtime var/secret_key
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench --colleges $(BENCH_COLLEGES) --inquiries $(BENCH_INQUIRIES) --docs docs/benchmark.md
+
+# Lighthouse is pinned in tools/audit/package-lock.json and drives Debian's
+# Chromium: nothing may download a browser.
+tools/audit/node_modules/.installed: tools/audit/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tools/audit && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: $(VENV)/.runtime var/secret_key tools/audit/node_modules/.installed
+	bash scripts/install-browser.sh
+	$(PY) -m bench.audit --docs docs/audit.md
 
 clean:
 	rm -rf $(VENV) var

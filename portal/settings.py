@@ -237,6 +237,10 @@ SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW = env_int("PORTAL_INQUIRY_RATE_WINDOW", 600)
 
+# `make bench` mounts a bare view at /bench/bare, its yardstick; never on
+# otherwise.
+BENCHMARK_VIEW = env_bool("PORTAL_BENCHMARK_VIEW", False)
+
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG)

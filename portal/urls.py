@@ -28,6 +28,11 @@ urlpatterns = [
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
+if settings.BENCHMARK_VIEW:
+    from .benchmark import bare
+
+    urlpatterns.append(path("bench/bare", bare))
+
 urlpatterns += i18n_patterns(
     path("", include("institutions.urls")),
     path("", include("applications.urls")),

@@ -1,0 +1,99 @@
+"""The benchmark's own database: migrated, seeded and filled with scale data.
+
+Generating a million inquiries takes minutes, so it is done once: a marker
+file beside the database records what was generated, and a later run with the
+same sizes reuses it. Everything here runs inside the bench process, with the
+server's environment already in ``os.environ`` (see ``bench.run``).
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management import call_command, get_commands
+
+
+def prepare(marker_path, *, colleges, inquiries, log):
+    """Migrate, load the seeds and, once, generate the scale data.
+
+    Returns what the database holds, for the report.
+    """
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("load_seeds", verbosity=0)
+    marker_path = Path(marker_path)
+    wanted = {"colleges": colleges, "inquiries": inquiries}
+    done = json.loads(marker_path.read_text()) if marker_path.exists() else None
+    if inquiries or colleges:
+        if "generate_scale_data" not in get_commands():
+            log("generate_scale_data is not available: seed content only")
+        elif done != wanted:
+            log(f"generating scale data ({colleges} colleges, {inquiries} inquiries)")
+            call_command(
+                "generate_scale_data",
+                colleges=colleges,
+                inquiries=inquiries,
+            )
+            marker_path.write_text(json.dumps(wanted))
+        else:
+            log("scale data already generated: reused")
+    return contents()
+
+
+def contents():
+    from applications.models import Inquiry
+    from institutions.models import Institution
+
+    return {
+        "institutions": Institution.objects.count(),
+        "published_institutions": Institution.objects.published().count(),
+        "inquiries": Inquiry.objects.count(),
+    }
+
+
+def first_published_slug(preferred):
+    """``preferred`` when it is published, else the first published college."""
+    from institutions.models import Institution
+
+    published = Institution.objects.published()
+    if published.filter(slug=preferred).exists():
+        return preferred
+    return published.order_by("slug").values_list("slug", flat=True).first()
+
+
+def first_section_slug(institution_slug):
+    """The slug of the college's first published section, in contract order."""
+    from institutions.models import Section
+
+    kinds = set(
+        Section.objects.filter(
+            institution__slug=institution_slug, is_published=True
+        ).values_list("kind", flat=True)
+    )
+    for kind in Section.Kind.values:
+        if kind in kinds:
+            return kind.replace("_", "-")
+    return None
+
+
+def missing_references(references):
+    """The references among ``references`` that the database does not hold."""
+    from applications.models import Inquiry
+
+    wanted = set(references)
+    found = set()
+    batch = list(wanted)
+    for start in range(0, len(batch), 500):
+        chunk = batch[start : start + 500]
+        found.update(
+            Inquiry.objects.filter(reference__in=chunk).values_list(
+                "reference", flat=True
+            )
+        )
+    return sorted(wanted - found)
+
+
+def count_run_inquiries(run_tag):
+    """How many inquiries this run's POSTs saved (their e-mail carries the tag)."""
+    from applications.models import Inquiry
+
+    return Inquiry.objects.filter(email__startswith=f"bench-{run_tag}-").count()

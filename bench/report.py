@@ -1,0 +1,176 @@
+"""The benchmark's report: targets, pass or fail, JSON and a Markdown table."""
+
+import json
+from pathlib import Path
+
+# The issue's targets, as a share of the bare view's requests per second.
+CACHED_RATIO = 0.7
+UNCACHED_RATIO = 0.1
+INQUIRY_RATIO = 0.15
+WORKER_RSS_MB = 80
+
+
+def page_row(name, path, kind, result, bare_rps, target):
+    """One measured page: its numbers, its ratio to the bare view, pass/fail.
+
+    A row with errors fails whatever its speed: a fast 500 is no answer.
+    """
+    rps = result.requests_per_s
+    ratio = rps / bare_rps if bare_rps else 0.0
+    return {
+        "name": name,
+        "path": path,
+        "kind": kind,
+        "requests": result.requests,
+        "requests_per_s": round(rps, 1),
+        "p50_ms": result.latency_ms["p50"],
+        "p99_ms": result.latency_ms["p99"],
+        "errors": result.error_count,
+        "ratio": round(ratio, 3),
+        "target": target,
+        "passed": (
+            None if target is None else ratio >= target and not result.error_count
+        ),
+    }
+
+
+def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, failures):
+    """The inquiry POSTs: inquiries per second (a full form → POST →
+    confirmation cycle each), errors and whether any acknowledged one is lost.
+    """
+    rate = confirmed / result.duration_s if result.duration_s else 0.0
+    ratio = rate / bare_rps if bare_rps else 0.0
+    errors = result.error_count + sum(failures.values())
+    lost = len(missing) + max(acknowledged - saved, 0)
+    return {
+        "name": "inquiry POST",
+        "kind": "inquiry",
+        "duration_s": round(result.duration_s, 1),
+        "inquiries": confirmed,
+        "inquiries_per_s": round(rate, 1),
+        "requests_per_s": round(result.requests_per_s, 1),
+        "p50_ms": result.latency_ms["p50"],
+        "p99_ms": result.latency_ms["p99"],
+        "acknowledged": acknowledged,
+        "saved": saved,
+        "errors": errors,
+        "failures": failures,
+        "wrk_errors": result.errors,
+        "lost": lost,
+        "missing_references": missing[:20],
+        "ratio": round(ratio, 3),
+        "target": INQUIRY_RATIO,
+        "passed": ratio >= INQUIRY_RATIO and errors == 0 and lost == 0,
+    }
+
+
+def memory_row(rss_by_pid):
+    values = [mb for mb in rss_by_pid.values() if mb is not None]
+    largest = max(values) if values else None
+    return {
+        "workers": {str(pid): mb for pid, mb in rss_by_pid.items()},
+        "largest_mb": largest,
+        "target_mb": WORKER_RSS_MB,
+        "passed": largest is not None and largest <= WORKER_RSS_MB,
+    }
+
+
+def all_passed(report):
+    verdicts = [row["passed"] for row in report["pages"] if row["passed"] is not None]
+    verdicts.append(report["inquiries"]["passed"])
+    verdicts.append(report["memory"]["passed"])
+    return all(verdicts)
+
+
+def _verdict(passed):
+    return {True: "pass", False: "**FAIL**", None: "—"}[passed]
+
+
+def _ratio_target(target):
+    return "—" if target is None else f"≥ {target:g}"
+
+
+def markdown(report):
+    """The report as Markdown: a heading, the machine, then the tables."""
+    m = report["machine"]
+    load = ", ".join(str(x) for x in m["load_average_at_start"])
+    lines = [
+        "# Benchmark",
+        "",
+        f"Measured {report['date']} by `make bench`, at commit `{m['commit']}`, on "
+        f"{m['cores']} × {m['cpu']}, {m['memory_gib']} GiB RAM, {m['os']}; "
+        f"Python {m['python']}, Django {m['django']}, {m['database']}, {m['wrk']}. "
+        f"Load average at the start: {load}.",
+        "",
+        f"Server: gunicorn, {report['settings']['workers']} sync workers, DEBUG off. "
+        f"Database: {report['database']['institutions']:,} colleges, "
+        f"{report['database']['inquiries']:,} inquiries. Each page: "
+        f"{report['settings']['duration_s']} s of wrk with "
+        f"{report['settings']['connections']} connections after a "
+        f"{report['settings']['warmup_s']} s warm-up.",
+        "",
+        "| page | path | req/s | p50 ms | p99 ms | ratio to bare | target | result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in report["pages"]:
+        errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        lines.append(
+            f"| {row['name']} | `{row['path']}` | {row['requests_per_s']:,.0f} | "
+            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio']:.2f} | "
+            f"{_ratio_target(row['target'])} | {_verdict(row['passed'])}{errors} |"
+        )
+    q = report["inquiries"]
+    lines.append(
+        f"| inquiry (GET form, POST, GET confirmation) | `{q['path']}` | "
+        f"{q['inquiries_per_s']:,.1f} inquiries/s | {q['p50_ms']:.1f} | "
+        f"{q['p99_ms']:.1f} | {q['ratio']:.2f} | ≥ {q['target']:g} | "
+        f"{_verdict(q['passed'])} |"
+    )
+    mem = report["memory"]
+    memory_verdict = _verdict(mem["passed"])
+    workers = ", ".join(f"{mb:.0f}" for mb in mem["workers"].values() if mb is not None)
+    lines += [
+        "",
+        f"Inquiries: {q['clients']} concurrent clients for {q['duration_s']} s: "
+        f"{q['acknowledged']:,} acknowledged (303), {q['inquiries']:,} references read "
+        f"from the confirmation, {q['saved']:,} saved, {q['errors']} errors, "
+        f"{q['lost']} lost.",
+        "",
+        f"Worker memory after the load (VmRSS, MiB): {workers}; largest "
+        f"{mem['largest_mb']} (target ≤ {mem['target_mb']}): {memory_verdict}.",
+        "",
+    ]
+    lines += _admin_lines(report.get("admin"))
+    lines += ["## How it was measured", ""]
+    lines += [f"- {note}" for note in report["notes"]]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _admin_lines(admin):
+    if not admin:
+        return ["Admin timings: not measured (no timing command).", ""]
+    lines = [f"## Admin at {admin.get('inquiries', '?'):,} inquiries", ""]
+    timings = admin.get("timings")
+    if isinstance(timings, list) and timings and isinstance(timings[0], dict):
+        keys = list(timings[0])
+        lines.append("| " + " | ".join(keys) + " |")
+        lines.append("| " + " | ".join("---" for _ in keys) + " |")
+        for row in timings:
+            lines.append("| " + " | ".join(str(row.get(k, "")) for k in keys) + " |")
+    else:
+        lines += ["```json", json.dumps(admin, indent=2, ensure_ascii=False), "```"]
+    lines.append("")
+    return lines
+
+
+def write(report, out_dir, stamp):
+    """``report-<stamp>.json``, ``latest.json`` and ``latest.md`` in ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    (out_dir / f"report-{stamp}.json").write_text(text)
+    (out_dir / "latest.json").write_text(text)
+    md = markdown(report)
+    (out_dir / "latest.md").write_text(md)
+    return md
