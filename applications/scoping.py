@@ -52,14 +52,27 @@ def staff_for(user, colleges=None):
     )
 
 
-class ScopedCollegeFilter(admin.RelatedFieldListFilter):
+class AppliedWhenUsedMixin:
+    """Apply the filter whenever its parameter is given.
+
+    Django leaves out a filter with a single choice, and with it the
+    filter's parameter: an officer of one college who asks for
+    ``?institution__id__exact=<another college>`` would otherwise get (and
+    export) every inquiry of their own college instead of none.
+    """
+
+    def has_output(self):
+        return super().has_output() or bool(self.used_parameters)
+
+
+class ScopedCollegeFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
     """The college filter, listing only the user's colleges."""
 
     def field_choices(self, field, request, model_admin):
         return [(c.pk, str(c)) for c in colleges_for(request.user)]
 
 
-class ScopedStaffFilter(admin.RelatedFieldListFilter):
+class ScopedStaffFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
     """A filter on a member of staff, listing only staff of the user's
     colleges."""
 

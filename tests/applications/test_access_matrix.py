@@ -1,0 +1,496 @@
+"""The access matrix: every admin URL and action that touches applicant data,
+for each kind of visitor, with what each must get written out by hand.
+
+Two colleges, A and B, each with one inquiry and one officer. The table
+says, for each endpoint and role, what the answer is:
+
+    login    a redirect to the admin's sign-in page (and nothing changed)
+    gone     a redirect to the admin index, as for an object that does not
+             exist (and nothing changed)
+    403      refused
+    404      not found
+    A B AB   a page (or CSV or JSON) showing exactly this applicant data,
+             or, for a POST that changes something, exactly these inquiries
+             changed; no other applicant's name, e-mail, reference or
+             nationality anywhere in the answer
+    -        a page showing no applicant's data at all; a POST that changed
+             nothing
+
+The roles: nobody signed in; an officer of college A; an officer of college
+B; a member of staff in the "Admissions officer" group who belongs to no
+college (an officer whose membership was removed); a superuser.
+"""
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from applications.models import Inquiry, StaffMembership
+from applications.scoping import OFFICER_GROUP
+from institutions.models import Institution
+from tests.factories import make_inquiry
+
+ROLES = ["anonymous", "officer_a", "officer_b", "no_college", "superuser"]
+
+MATRIX = """
+endpoint                     anonymous  officer_a  officer_b  no_college  superuser
+# pages
+index                        login      A          B          -           -
+app_index                    login      -          -          -           -
+list                         login      A          B          -           AB
+list_filtered_to_college_b   login      -          B          -           B
+list_searched_for_b          login      -          B          -           B
+list_nationality_of_b        login      -          B          -           B
+list_email_of_b              login      -          B          -           B
+add                          login      403        403        403         403
+change_a                     login      A          gone       gone        A
+change_b                     login      gone       B          gone        B
+history_a                    login      A          gone       gone        A
+history_b                    login      gone       B          gone        B
+delete_page_a                login      403        403        403         A
+delete_page_b                login      403        403        403         B
+view_on_site_b               login      404        404        404         404
+event_list                   login      404        404        404         404
+dashboard                    login      A          B          -           AB
+export                       login      A          B          -           AB
+export_filtered_to_college_b login      -          B          -           B
+# autocomplete endpoints
+ac_event_inquiry             login      A          B          -           AB
+ac_duplicate_of_searched_b   login      -          B          -           B
+ac_assigned_to               login      403        403        403         -
+ac_programme                 login      403        403        403         -
+ac_membership_user           login      403        403        403         -
+ac_membership_institution    login      403        403        403         -
+# who belongs where: the superuser's alone
+membership_list              login      403        403        403         -
+membership_change_a          login      403        403        403         -
+user_list                    login      403        403        403         -
+user_change_officer_b        login      403        403        403         -
+institution_list             login      403        403        403         -
+password_change              login      -          -          -           -
+# bulk actions on both inquiries at once
+action_move_to_in_review     login      A          B          -           AB
+action_move_to_withdrawn     login      A          B          -           AB
+action_move_to_spam          login      A          B          -           AB
+action_assign_to_me          login      A          B          -           AB
+action_export_csv            login      A          B          -           AB
+action_retry_mail            login      A          B          -           AB
+action_delete_selected       login      -          -          -           AB
+# one inquiry, by its address
+post_change_a                login      A          gone       gone        A
+post_change_b                login      gone       B          gone        B
+post_move_a                  login      A          gone       gone        A
+post_move_b                  login      gone       B          gone        B
+post_retry_mail_a            login      A          gone       gone        A
+post_retry_mail_b            login      gone       B          gone        B
+post_delete_a                login      403        403        403         A
+post_delete_b                login      403        403        403         B
+"""
+
+
+def _parse(table):
+    lines = [
+        line.split()
+        for line in table.strip().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    header, rows = lines[0], lines[1:]
+    assert header == ["endpoint", *ROLES]
+    cells = {}
+    for row in rows:
+        assert len(row) == len(header), row
+        for role, expected in zip(ROLES, row[1:], strict=True):
+            cells[(row[0], role)] = expected
+    return cells
+
+
+EXPECTED = _parse(MATRIX)
+
+
+# -- the cast and their data --------------------------------------------------
+
+
+@pytest.fixture
+def world(db, django_user_model, monkeypatch):
+    college_a = Institution.objects.create(slug="college-a", name="College Alpha")
+    college_b = Institution.objects.create(slug="college-b", name="College Beta")
+    a = make_inquiry(
+        college_a,
+        full_name="Amelia Ashdown",
+        email="amelia.ashdown@example.org",
+        nationality="VN",
+        language="en",
+    )
+    b = make_inquiry(
+        college_b,
+        full_name="Boris Bexley",
+        email="boris.bexley@example.net",
+        nationality="KZ",
+        language="en",
+        kind="partnership",
+        organization="Bexley Partners",
+    )
+    group = Group.objects.get(name=OFFICER_GROUP)
+
+    def staff(username, college=None, **extra):
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.edu", is_staff=True, **extra
+        )
+        if college is not None:
+            user.groups.add(group)
+            StaffMembership.objects.create(user=user, institution=college)
+        return user
+
+    users = {
+        "anonymous": None,
+        "officer_a": staff("officer-a", college_a),
+        "officer_b": staff("officer-b", college_b),
+        "no_college": staff("stray"),
+        "superuser": staff("root", is_superuser=True),
+    }
+    users["no_college"].groups.add(group)
+
+    # Each officer has touched their own inquiry: "Recent actions" on the
+    # index and the history page show it.
+    content_type = ContentType.objects.get_for_model(Inquiry)
+    for user, inquiry in ((users["officer_a"], a), (users["officer_b"], b)):
+        LogEntry.objects.create(
+            user=user,
+            content_type=content_type,
+            object_id=str(inquiry.pk),
+            object_repr=str(inquiry),
+            action_flag=CHANGE,
+            change_message="Looked at it.",
+        )
+
+    mails = []
+    monkeypatch.setattr(
+        "applications.emails.send_inquiry_mails",
+        lambda inquiry: mails.append(inquiry.pk) or True,
+    )
+    return {
+        "A": a,
+        "B": b,
+        "college_a": college_a,
+        "college_b": college_b,
+        "users": users,
+        "mails": mails,
+    }
+
+
+# Whose data each role may ever meet, whatever the endpoint.
+MAY_SEE = {
+    "anonymous": "",
+    "officer_a": "A",
+    "officer_b": "B",
+    "no_college": "",
+    "superuser": "AB",
+}
+
+
+def markers(inquiry):
+    """What identifies an applicant: name, e-mail, reference."""
+    return [inquiry.full_name, inquiry.email, inquiry.reference]
+
+
+def letters(found):
+    return "".join(sorted(found)) or "-"
+
+
+def shown(world, text):
+    """Which of the two applicants ``text`` gives away."""
+    return letters(k for k in "AB" if any(m in text for m in markers(world[k])))
+
+
+def hinted(world, text):
+    """Whose nationality ``text`` names (as a filter choice, a bar...)."""
+    return letters(k for k in "AB" if str(world[k].nationality.name) in text)
+
+
+# -- the endpoints --------------------------------------------------------------
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+def inquiry_url(view, inquiry):
+    return admin_url(f"applications_inquiry_{view}", inquiry.pk)
+
+
+LIST = "applications_inquiry_changelist"
+
+
+def autocomplete(model_name, field_name, term=""):
+    def params(w):
+        return {
+            "app_label": "applications",
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": term(w) if callable(term) else term,
+        }
+
+    return params
+
+
+# name: (method, url(world), data(world) or None)
+ENDPOINTS = {
+    "index": ("GET", lambda w: admin_url("index"), None),
+    "app_index": (
+        "GET",
+        lambda w: reverse("admin:app_list", args=["applications"]),
+        None,
+    ),
+    "list": ("GET", lambda w: admin_url(LIST), None),
+    "list_filtered_to_college_b": (
+        "GET",
+        lambda w: admin_url(LIST),
+        lambda w: {"institution__id__exact": w["college_b"].pk},
+    ),
+    "list_searched_for_b": (
+        "GET",
+        lambda w: admin_url(LIST),
+        # Not a marker itself: a search box shows what was typed in it.
+        lambda w: {"q": "bexley"},
+    ),
+    "list_nationality_of_b": (
+        "GET",
+        lambda w: admin_url(LIST),
+        lambda w: {"nationality": "KZ"},
+    ),
+    "list_email_of_b": (
+        "GET",
+        lambda w: admin_url(LIST),
+        lambda w: {"email__startswith": "boris"},
+    ),
+    "add": ("GET", lambda w: admin_url("applications_inquiry_add"), None),
+    "change_a": ("GET", lambda w: inquiry_url("change", w["A"]), None),
+    "change_b": ("GET", lambda w: inquiry_url("change", w["B"]), None),
+    "history_a": ("GET", lambda w: inquiry_url("history", w["A"]), None),
+    "history_b": ("GET", lambda w: inquiry_url("history", w["B"]), None),
+    "delete_page_a": ("GET", lambda w: inquiry_url("delete", w["A"]), None),
+    "delete_page_b": ("GET", lambda w: inquiry_url("delete", w["B"]), None),
+    "view_on_site_b": (
+        "GET",
+        lambda w: admin_url(
+            "view_on_site", ContentType.objects.get_for_model(Inquiry).pk, w["B"].pk
+        ),
+        None,
+    ),
+    "event_list": (
+        "GET",
+        lambda w: admin_url("index") + "applications/inquiryevent/",
+        None,
+    ),
+    "dashboard": ("GET", lambda w: admin_url("applications_inquiry_dashboard"), None),
+    "export": ("GET", lambda w: admin_url("applications_inquiry_export"), None),
+    "export_filtered_to_college_b": (
+        "GET",
+        lambda w: admin_url("applications_inquiry_export"),
+        lambda w: {"institution__id__exact": w["college_b"].pk},
+    ),
+    "ac_event_inquiry": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("inquiryevent", "inquiry"),
+    ),
+    "ac_duplicate_of_searched_b": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("inquiry", "duplicate_of", term=lambda w: "Bexley"),
+    ),
+    "ac_assigned_to": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("inquiry", "assigned_to"),
+    ),
+    "ac_programme": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("inquiry", "programme"),
+    ),
+    "ac_membership_user": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("staffmembership", "user"),
+    ),
+    "ac_membership_institution": (
+        "GET",
+        lambda w: admin_url("autocomplete"),
+        autocomplete("staffmembership", "institution"),
+    ),
+    "membership_list": (
+        "GET",
+        lambda w: admin_url("applications_staffmembership_changelist"),
+        None,
+    ),
+    "membership_change_a": (
+        "GET",
+        lambda w: admin_url(
+            "applications_staffmembership_change",
+            StaffMembership.objects.get(institution=w["college_a"]).pk,
+        ),
+        None,
+    ),
+    "user_list": ("GET", lambda w: admin_url("auth_user_changelist"), None),
+    "user_change_officer_b": (
+        "GET",
+        lambda w: admin_url("auth_user_change", w["users"]["officer_b"].pk),
+        None,
+    ),
+    "institution_list": (
+        "GET",
+        lambda w: admin_url("institutions_institution_changelist"),
+        None,
+    ),
+    "password_change": ("GET", lambda w: admin_url("password_change"), None),
+}
+
+
+def bulk(action, **extra):
+    return (
+        "POST",
+        lambda w: admin_url(LIST),
+        lambda w: {
+            "action": action,
+            "_selected_action": [w["A"].pk, w["B"].pk],
+            **extra,
+        },
+    )
+
+
+ENDPOINTS.update(
+    {
+        "action_move_to_in_review": bulk("move_to_in_review"),
+        "action_move_to_withdrawn": bulk("move_to_withdrawn"),
+        "action_move_to_spam": bulk("move_to_spam"),
+        "action_assign_to_me": bulk("assign_to_me"),
+        "action_export_csv": bulk("export_csv"),
+        "action_retry_mail": bulk("retry_mail"),
+        "action_delete_selected": bulk("delete_selected", post="yes"),
+    }
+)
+
+CHANGE_POST = {
+    "internal_notes": "Touched by the matrix.",
+    "assigned_to": "",
+    # The status history inline's management form.
+    "events-TOTAL_FORMS": "0",
+    "events-INITIAL_FORMS": "0",
+    "events-MIN_NUM_FORMS": "0",
+    "events-MAX_NUM_FORMS": "0",
+}
+
+
+def one(view, key, data):
+    """A POST to one inquiry's own URL (``key`` is "A" or "B")."""
+    return ("POST", lambda w: inquiry_url(view, w[key]), lambda w: data)
+
+
+MOVE_POST = {"move-status": "in_review", "move-note": "Moved by the matrix."}
+for key in "AB":
+    ENDPOINTS.update(
+        {
+            f"post_change_{key.lower()}": one("change", key, CHANGE_POST),
+            f"post_move_{key.lower()}": one("move", key, MOVE_POST),
+            f"post_retry_mail_{key.lower()}": one("retry_mail", key, {}),
+            f"post_delete_{key.lower()}": one("delete", key, {"post": "yes"}),
+        }
+    )
+
+
+# What a POST changed, read back from the database: the letters of the
+# inquiries it touched.
+def _changed(world, endpoint):
+    rows = {k: Inquiry.objects.filter(pk=world[k].pk).first() for k in "AB"}
+    if "delete" in endpoint:
+        return letters(k for k, row in rows.items() if row is None)
+    if any(row is None for row in rows.values()):
+        return "deleted?!"
+    if "retry_mail" in endpoint:
+        return letters(k for k in "AB" if world[k].pk in world["mails"])
+    if "assign_to_me" in endpoint:
+        return letters(k for k, row in rows.items() if row.assigned_to_id)
+    if "post_change" in endpoint:
+        return letters(k for k, row in rows.items() if row.internal_notes)
+    if "export_csv" in endpoint:
+        return None  # read from the answer instead
+    return letters(k for k, row in rows.items() if row.status != "new")
+
+
+def observe(world, client, role, endpoint):
+    """What the endpoint gave this role, in the words of the table."""
+    method, url, data = ENDPOINTS[endpoint]
+    data = data(world) if data else None
+    if method == "GET":
+        response = client.get(url(world), data)
+    else:
+        response = client.post(url(world), data)
+    body = response.content.decode("utf-8-sig", errors="replace")
+
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            outcome = "login"
+        elif location == reverse("admin:index"):
+            outcome = "gone"
+        else:
+            outcome = None  # a redirect after a POST: judged by its effect
+    elif response.status_code in (403, 404, 405):
+        outcome = str(response.status_code)
+    else:
+        assert response.status_code == 200, (endpoint, response.status_code)
+        outcome = None
+
+    # Whatever the table says, nothing in any answer names an applicant, or
+    # their nationality, that this role may never see.
+    leaked = shown(world, body)
+    for found in (leaked, hinted(world, body)):
+        assert set(found) - {"-"} <= set(MAY_SEE[role]), (endpoint, found)
+
+    if method == "POST":
+        changed = _changed(world, endpoint)
+        if changed is None:
+            changed = leaked
+        if outcome in ("login", "gone", "403", "404"):
+            assert changed == "-", f"{endpoint}: refused, yet changed {changed}"
+            assert leaked == "-"
+            return outcome
+        assert leaked in ("-", changed), f"{endpoint}: answer shows {leaked}"
+        return changed
+
+    if outcome is not None:
+        assert leaked == "-", f"{endpoint}: a {outcome} that shows {leaked}"
+        return outcome
+    if endpoint == "dashboard":
+        # Counts, not names: which colleges' inquiries were counted.
+        summary = response.context["summary"]
+        counted = {int(bar.key) for bar in summary["by_college"]}
+        assert summary["total"] == len(counted)
+        names = {"A": world["college_a"].pk, "B": world["college_b"].pk}
+        result = letters(k for k, pk in names.items() if pk in counted)
+        assert leaked in ("-", result)
+        for k in "AB":
+            if k not in result:
+                assert world[f"college_{k.lower()}"].name not in body
+        return result
+    return leaked
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "role"),
+    list(EXPECTED),
+    ids=[f"{endpoint}-{role}" for endpoint, role in EXPECTED],
+)
+def test_access_matrix(client, world, endpoint, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+
+    assert observe(world, client, role, endpoint) == EXPECTED[(endpoint, role)]
+
+
+def test_the_matrix_covers_every_role_for_every_endpoint():
+    assert set(EXPECTED) == {(e, r) for e in ENDPOINTS for r in ROLES}
