@@ -91,13 +91,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_countries",
+    "csp",
     "portal",
     "institutions",
     "applications",
 ]
 
 MIDDLEWARE = [
+    # First: it gives the request its id and logs the response the visitor got.
+    "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,9 +265,44 @@ if env_bool("PORTAL_BEHIND_TLS_PROXY", False):
 
 ADMINS = [("Portal admin", a) for a in env_list("PORTAL_ADMINS")]
 
+# Content-Security-Policy: nothing inline, nothing from elsewhere. Styles
+# live in static files; the dashboard's bars are SVG, not style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Logs: one JSON line a record on standard error, each with the id of its
+# request (portal.request_log writes one access line a request). Django's own
+# loggers go through the same handler: no mail to ADMINS (it would carry the
+# request's POST data) and no runserver line (it carries the query string).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.logging_format.RequestIdFilter"}},
+    "formatters": {"json": {"()": "portal.logging_format.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # The access line says it already; 5xx still come with their traceback.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": [], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("PORTAL_LOG_LEVEL", "INFO")},
 }

@@ -38,7 +38,7 @@ class Tally:
     shown: list = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
-    # (language asked for, body) of every 503 page.
+    # (language asked for, Retry-After, body) of every 503 page.
     unavailable: list = field(default_factory=list)
     # Bodies of every 5xx other than 503.
     failures: list = field(default_factory=list)
@@ -86,7 +86,13 @@ class Visitor:
         with self.tally.lock:
             self.tally.statuses[response.status] += 1
             if response.status == 503:
-                self.tally.unavailable.append((self.language_of(path), text))
+                self.tally.unavailable.append(
+                    (
+                        self.language_of(path),
+                        response.headers.get("Retry-After"),
+                        text,
+                    )
+                )
             elif response.status >= 500:
                 self.tally.failures.append(text)
         return response.status, response.headers, text
