@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -293,12 +294,26 @@ class StatusLookupForm(forms.Form):
         return normalise_reference(raw) or raw.upper()
 
     def find(self):
-        """The inquiry that both the reference and the e-mail point to, or None."""
-        return (
+        """The inquiry that both the reference and the e-mail point to, or None.
+
+        Every kind of mismatch does the same work: one query by reference,
+        whether or not a row comes back, and one constant-time comparison
+        of the e-mail addresses (against a stand-in when there is no row),
+        so that neither the answer nor its timing tells which references
+        exist. An anonymised inquiry is found by nobody.
+        """
+        inquiry = (
             Inquiry.objects.select_related("institution")
-            .filter(
-                reference=self.cleaned_data["reference"],
-                email__iexact=self.cleaned_data["email"],
-            )
+            .filter(reference=self.cleaned_data["reference"], anonymised_at=None)
             .first()
         )
+        stored = inquiry.email if inquiry is not None else ""
+        matches = constant_time_compare(
+            _email_digest(stored), _email_digest(self.cleaned_data["email"])
+        )
+        return inquiry if matches and inquiry is not None and stored else None
+
+
+def _email_digest(address):
+    # Of equal length whatever the address, for the comparison above.
+    return salted_hmac("status-lookup", address.strip().lower()).hexdigest()

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Inquiry
@@ -162,3 +164,76 @@ def test_it_shows_the_status_in_chinese(client, inquiry):
     )
     assert status_shown(response) == "已收到"
     assert "招生办公室尚未开始处理" in response.content.decode()
+
+
+# -- guessing ------------------------------------------------------------------
+
+
+def _lookup_costs(client, reference, email):
+    with CaptureQueriesContext(connection) as queries:
+        response = look_up(client, reference, email)
+    return response, len(queries)
+
+
+def test_every_kind_of_mismatch_gets_the_same_answer_after_the_same_work(
+    client, inquiry
+):
+    # Flagged as anonymised, its address not yet blanked: still not found.
+    anonymised = Inquiry.objects.create(
+        institution=inquiry.institution,
+        kind=Inquiry.Kind.STUDY,
+        full_name="Kim",
+        email="kim@example.com",
+        nationality="CN",
+        consent_at=timezone.now(),
+        anonymised_at=timezone.now(),
+    )
+    guesses = {
+        "unknown reference": ("ZZZZ-ZZZZ", inquiry.email),
+        "known reference, wrong e-mail": (inquiry.reference, "eve@example.com"),
+        "malformed reference": ("hello", inquiry.email),
+        "anonymised inquiry": (anonymised.reference, "kim@example.com"),
+    }
+    answers = {}
+    for kind, (reference, email) in guesses.items():
+        response, query_count = _lookup_costs(client, reference, email)
+        assert response.status_code == 200, kind
+        assert status_shown(response) is None, kind
+        answers[kind] = (_normalised(response, reference, email), query_count)
+
+    bodies = {body for body, _count in answers.values()}
+    counts = {kind: count for kind, (_body, count) in answers.items()}
+    assert len(bodies) == 1
+    assert "We could not find an inquiry" in bodies.pop()
+    assert len(set(counts.values())) == 1, counts
+
+    # The right pair costs the same query, and is found.
+    found, query_count = _lookup_costs(client, inquiry.reference, inquiry.email)
+    assert status_shown(found) == "Received"
+    assert query_count == counts["unknown reference"]
+
+
+def test_an_anonymised_inquiry_is_not_found_even_with_an_empty_address(inquiry):
+    from applications.forms import StatusLookupForm
+
+    Inquiry.objects.filter(pk=inquiry.pk).update(email="", anonymised_at=timezone.now())
+    form = StatusLookupForm({"reference": inquiry.reference, "email": "a@b.example"})
+    assert form.is_valid()
+    # Straight at the lookup: the form would refuse an empty address first.
+    form.cleaned_data["email"] = ""
+    assert form.find() is None
+
+
+def test_guessing_references_is_cut_off_after_the_limit(client, inquiry, settings):
+    settings.INQUIRY_RATE_LIMIT = 3
+    settings.INQUIRY_RATE_WINDOW = 600
+    for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
+        assert look_up(client, guess, inquiry.email).status_code == 200
+
+    # Even the right pair gets no answer now: the limit is per address, not
+    # per reference.
+    response = look_up(client, inquiry.reference, inquiry.email)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "600"
+    assert status_shown(response) is None
+    assert inquiry.full_name not in response.content.decode()
