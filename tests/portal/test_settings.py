@@ -1,5 +1,6 @@
 """Settings come from the environment, strictly, with safe defaults."""
 
+import json
 import os
 import subprocess
 import sys
@@ -90,3 +91,109 @@ def test_it_takes_the_database_from_database_url():
         DATABASE_URL="postgres://u:p@db.example/x",
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+PRODUCTION = {
+    "PORTAL_SECRET_KEY": "x7" * 30 + "-a-long-random-production-secret",
+    "PORTAL_ALLOWED_HOSTS": "testserver",
+    # A private database in memory: the script below migrates it.
+    "DATABASE_URL": "sqlite://:memory:",
+}
+
+# Run under production settings in a process of its own: the headers and
+# cookies of real responses, as JSON.
+RESPONSES = """
+import json
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+call_command("migrate", verbosity=0)
+get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+client = Client()
+
+def cookie(response, name):
+    morsel = response.cookies[name]
+    return {
+        "secure": bool(morsel["secure"]),
+        "httponly": bool(morsel["httponly"]),
+        "samesite": morsel["samesite"],
+    }
+
+plain = client.get("/robots.txt", secure=False)
+page = client.get("/robots.txt", secure=True)
+login = client.post(
+    "/admin/login/", {"username": "root", "password": "pw"}, secure=True
+)
+language = client.post("/i18n/setlang/", {"language": "zh-hans"}, secure=True)
+print(json.dumps({
+    "plain": {"status": plain.status_code, "location": plain.get("Location")},
+    "headers": dict(page.headers),
+    "cookies": {
+        "sessionid": cookie(login, "sessionid"),
+        "csrftoken": cookie(login, "csrftoken"),
+        "django_language": cookie(language, "django_language"),
+    },
+}))
+"""
+
+
+def responses(https):
+    result = run_manage(
+        "shell", "--no-imports", "-c", RESPONSES, PORTAL_HTTPS=https, **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def over_https():
+    return responses("1")
+
+
+@pytest.fixture(scope="module")
+def over_http():
+    return responses("0")
+
+
+def test_it_sends_the_security_headers_on_every_response(over_https, over_http):
+    for seen in (over_https, over_http):
+        headers = seen["headers"]
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "default-src 'self'" in policy
+
+
+def test_over_https_it_redirects_plain_http_and_sends_hsts(over_https):
+    assert over_https["plain"] == {
+        "status": 301,
+        "location": "https://testserver/robots.txt",
+    }
+    hsts = over_https["headers"]["Strict-Transport-Security"]
+    assert hsts.startswith("max-age=31536000")
+    assert "includeSubDomains" in hsts
+
+
+def test_over_https_every_cookie_is_secure_httponly_and_same_site(over_https):
+    for name, flags in over_https["cookies"].items():
+        assert flags == {"secure": True, "httponly": True, "samesite": "Lax"}, name
+
+
+def test_without_https_it_serves_plain_http_with_no_hsts(over_http):
+    assert over_http["plain"]["status"] == 200
+    assert "Strict-Transport-Security" not in over_http["headers"]
+    for name, flags in over_http["cookies"].items():
+        assert flags == {"secure": False, "httponly": True, "samesite": "Lax"}, name
+
+
+def test_check_deploy_names_what_a_deployment_without_https_lacks():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", PORTAL_HTTPS="0", **PRODUCTION
+    )
+    assert result.returncode != 0
+    for warning in ("W004", "W008", "W012", "W016"):
+        assert f"security.{warning}" in result.stderr
