@@ -15,27 +15,35 @@ from django.core.management import call_command, get_commands
 def prepare(marker_path, *, colleges, inquiries, log):
     """Migrate, load the seeds and, once, generate the scale data.
 
+    When the database holds scale data of other sizes (or inquiries that no
+    marker accounts for), an SQLite database of the bench's own is made
+    anew; any other database must then be emptied by hand, since the bench
+    never deletes data that it cannot be sure is its own.
+
     Returns what the database holds, for the report.
     """
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_seeds", verbosity=0)
+    from django.db import connection
+
     marker_path = Path(marker_path)
     wanted = {"colleges": colleges, "inquiries": inquiries}
     done = json.loads(marker_path.read_text()) if marker_path.exists() else None
-    if inquiries or colleges:
-        if "generate_scale_data" not in get_commands():
-            log("generate_scale_data is not available: seed content only")
-        elif done != wanted:
-            log(f"generating scale data ({colleges} colleges, {inquiries} inquiries)")
-            call_command(
-                "generate_scale_data",
-                colleges=colleges,
-                inquiries=inquiries,
-            )
-            marker_path.write_text(json.dumps(wanted))
-        else:
-            log("scale data already generated: reused")
+    if done != wanted and connection.vendor == "sqlite":
+        connection.close()
+        name = Path(connection.settings_dict["NAME"])
+        for path in (name, Path(f"{name}-wal"), Path(f"{name}-shm")):
+            path.unlink(missing_ok=True)
+        marker_path.unlink(missing_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("load_seeds", verbosity=0)
+    if done == wanted:
+        log("scale data already generated: reused")
+    elif "generate_scale_data" not in get_commands():
+        log("generate_scale_data is not available: seed content only")
+    elif colleges or inquiries:
+        log(f"generating scale data ({colleges} colleges, {inquiries} inquiries)")
+        call_command("generate_scale_data", colleges=colleges, inquiries=inquiries)
+    marker_path.write_text(json.dumps(wanted))
     return contents()
 
 
@@ -58,6 +66,17 @@ def first_published_slug(preferred):
     if published.filter(slug=preferred).exists():
         return preferred
     return published.order_by("slug").values_list("slug", flat=True).first()
+
+
+def give_admissions_address(slug):
+    """An admissions address for the measured college, as a college in
+    production has, so that each inquiry's notice is built and sent rather
+    than logged as undeliverable."""
+    from institutions.models import Institution
+
+    Institution.objects.filter(slug=slug, admissions_emails="").update(
+        admissions_emails="admissions@bench.example"
+    )
 
 
 def first_section_slug(institution_slug):

@@ -140,11 +140,30 @@ def markdown(report):
         f"{mem['largest_mb']} (target ≤ {mem['target_mb']}): {memory_verdict}.",
         "",
     ]
+    lines += _first_hit_lines(report.get("first_hits"))
     lines += _admin_lines(report.get("admin"))
     lines += ["## How it was measured", ""]
     lines += [f"- {note}" for note in report["notes"]]
     lines.append("")
     return "\n".join(lines)
+
+
+def _first_hit_lines(first_hits):
+    if not first_hits:
+        return []
+    lines = [
+        "First request after a content change (a college saved), one at a time:",
+        "",
+        "| page | misses / rounds | first request, median ms | next, median ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in first_hits:
+        lines.append(
+            f"| {row['name']} | {row['first_misses']} / {row['rounds']} | "
+            f"{row['first_ms_median']:.1f} | {row['next_ms_median']:.1f} |"
+        )
+    lines.append("")
+    return lines
 
 
 def _admin_lines(admin):

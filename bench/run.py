@@ -20,8 +20,10 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import report as reports
@@ -69,6 +71,11 @@ def parse_args(argv=None):
         default=env("BENCH_DOCS", ""),
         help="also write the Markdown table to this file",
     )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="only make the database (the scale data takes minutes), measure nothing",
+    )
     return parser.parse_args(argv)
 
 
@@ -81,31 +88,43 @@ def measure(url, args, **kwargs):
     )
 
 
-def check_pages(base_url, pages):
-    """Every page answers 200 before it is measured: a fast error is no answer."""
+def fetch(url):
+    """Status, ``X-Page-Cache`` header and seconds taken of one GET."""
     import urllib.error
     import urllib.request
 
-    for name, path, _kind in pages:
-        try:
-            with urllib.request.urlopen(base_url + path, timeout=30) as response:
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        if status != 200:
-            raise RuntimeError(f"{name} ({path}) answered {status}, not 200")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            status, cache = response.status, response.headers.get("X-Page-Cache")
+    except urllib.error.HTTPError as error:
+        status, cache = error.code, error.headers.get("X-Page-Cache")
+    return status, cache, time.perf_counter() - started
+
+
+def classify_pages(base_url, pages):
+    """Every page answers 200 before it is measured (a fast error is no
+    answer); a page whose second request is a hit in the pages cache is
+    "cached", any other "rendered" on every request."""
+    classified = []
+    for name, path in pages:
+        for _ in range(2):
+            status, cache, _seconds = fetch(base_url + path)
+            if status != 200:
+                raise RuntimeError(f"{name} ({path}) answered {status}, not 200")
+        classified.append((name, path, "cached" if cache == "hit" else "rendered"))
+    return classified
 
 
 def public_pages(slug, section):
     college = f"/en/institutions/{slug}/"
     return [
-        ("home", "/en/", "cached"),
-        ("profile", college, "cached"),
-        ("section", college + f"{section}/", "cached"),
-        # The form and the status page carry a CSRF token: rendered on every
-        # request, never from the page cache.
-        ("form", college + "inquire/", "rendered"),
-        ("status", "/en/inquiries/status/", "rendered"),
+        ("home", "/en/"),
+        ("profile", college),
+        ("section", college + f"{section}/"),
+        ("form", college + "inquire/"),
+        ("status", "/en/inquiries/status/"),
     ]
 
 
@@ -128,6 +147,41 @@ def measure_pages(server, pages, args, bare_rps, kind_override=None):
         )
         log(f"  {rows[-1]['requests_per_s']} req/s, ratio {rows[-1]['ratio']}")
     return rows
+
+
+def first_hits_after_a_change(base_url, pages, slug, rounds=10):
+    """Save a college through the ORM (as the admin does), then time the
+    first request of each cached page, and a second one.
+
+    Shows that a change reaches the pages at once and what the first visitor
+    after it waits. Single requests on an otherwise idle server: latencies,
+    not throughput.
+    """
+    from institutions.models import Institution
+
+    college = Institution.objects.get(slug=slug)
+    seen = {
+        name: {"first_ms": [], "first_status": [], "next_ms": []}
+        for name, _path, _kind in pages
+    }
+    for _ in range(rounds):
+        college.save()
+        for name, path, _kind in pages:
+            _status, cache, seconds = fetch(base_url + path)
+            seen[name]["first_status"].append(cache)
+            seen[name]["first_ms"].append(seconds * 1000)
+            _status, cache, seconds = fetch(base_url + path)
+            seen[name]["next_ms"].append(seconds * 1000)
+    return [
+        {
+            "name": name,
+            "rounds": rounds,
+            "first_misses": numbers["first_status"].count("miss"),
+            "first_ms_median": round(statistics.median(numbers["first_ms"]), 1),
+            "next_ms_median": round(statistics.median(numbers["next_ms"]), 1),
+        }
+        for name, numbers in seen.items()
+    ]
 
 
 def measure_inquiries(server, form_path, args, out_dir, run_tag):
@@ -209,46 +263,50 @@ def main(argv=None):
         inquiries=args.inquiries,
         log=log,
     )
+    if args.prepare_only:
+        log(f"database ready: {contents}")
+        return 0
     call_command("collectstatic", interactive=False, verbosity=0)
     slug = database.first_published_slug(PREFERRED_COLLEGE)
+    database.give_admissions_address(slug)
     description = machine.describe(BASE_DIR)
     connections.close_all()
 
-    pages = public_pages(slug, database.first_section_slug(slug))
+    page_list = public_pages(slug, database.first_section_slug(slug))
+    form_path = page_list[3][1]
     run_tag = started.strftime("%Y%m%d%H%M%S")
     server = Server(env, port, args.workers, out_dir / "server.log")
     with server:
-        check_pages(server.base_url, [("bare", "/bench/bare", "bare"), *pages])
+        fetch(server.base_url + "/bench/bare")
+        pages = classify_pages(server.base_url, page_list)
         log("bare view")
         bare_first = measure(server.base_url + "/bench/bare", args)
-        page_results = []
         # Rows are ratioed once the bare view's last run is in; measure now.
         raw = []
         for name, path, kind in pages:
-            log(f"{name} {path}")
+            log(f"{name} ({kind}) {path}")
             raw.append((name, path, kind, measure(server.base_url + path, args)))
         log("bare view again")
         bare_last = measure(server.base_url + "/bench/bare", args)
         bare_rps = (bare_first.requests_per_s + bare_last.requests_per_s) / 2
-        for name, path, kind, result in raw:
-            page_results.append(
-                reports.page_row(name, path, kind, result, bare_rps, TARGETS[kind])
-            )
+        page_results = [
+            reports.page_row(name, path, kind, result, bare_rps, TARGETS[kind])
+            for name, path, kind, result in raw
+        ]
         log("inquiries")
         inquiry_result, references = measure_inquiries(
-            server, pages[3][1], args, out_dir, run_tag
+            server, form_path, args, out_dir, run_tag
         )
         rss = server.worker_rss_mb()
+        log("first hits after a change")
+        cached_pages = [p for p in pages if p[2] == "cached"]
+        first_hits = first_hits_after_a_change(server.base_url, cached_pages, slug)
+        connections.close_all()
 
-    with Server(
-        {**env, "PORTAL_PAGE_CACHE": "0"}, port, args.workers, out_dir / "server.log"
-    ) as uncached_server:
+    uncached_env = {**env, "BENCH_PAGE_CACHE": "off"}
+    with Server(uncached_env, port, args.workers, out_dir / "server.log") as server:
         uncached_rows = measure_pages(
-            uncached_server,
-            [p for p in pages if p[2] == "cached"],
-            args,
-            bare_rps,
-            kind_override="uncached",
+            server, cached_pages, args, bare_rps, kind_override="uncached"
         )
 
     extra = inquiry_result.extra.get("inquiries", {})
@@ -263,7 +321,7 @@ def main(argv=None):
         missing=missing,
         failures=extra.get("failures", {}),
     )
-    inquiry.update(path=pages[3][1], clients=CLIENTS)
+    inquiry.update(path=form_path, clients=CLIENTS)
     connections.close_all()
     log("admin timings")
     admin = admin_timings(env, contents["inquiries"])
@@ -293,6 +351,7 @@ def main(argv=None):
         "pages": [bare_row, *page_results, *uncached_rows],
         "inquiries": inquiry,
         "memory": reports.memory_row(rss),
+        "first_hits": first_hits,
         "admin": admin,
         "notes": NOTES,
     }
@@ -314,11 +373,17 @@ NOTES = [
     "The bare view (`/bench/bare`, mounted only with `PORTAL_BENCHMARK_VIEW=1`) "
     "returns two bytes through the whole middleware stack; it is measured "
     "before and after the pages and the ratio uses the mean of the two runs.",
-    "Page cache off: the same pages served by a second start of the same server "
-    "with `PORTAL_PAGE_CACHE=0`, so that every request renders the page as "
-    "the first hit after a change does (without the cost of storing it).",
-    "The form and the status page carry a CSRF token and are rendered on every "
-    "request; they are held to the uncached target.",
+    "A page is *cached* when its second request is a hit in the pages cache "
+    "(`X-Page-Cache: hit`); any other page is rendered on every request and "
+    "held to the uncached target.",
+    "Page cache off: the cached pages again, served by a second start of the "
+    "same server whose pages cache keeps nothing (Django's dummy cache, "
+    "`BENCH_PAGE_CACHE=off` in `bench/settings.py`), so that every request "
+    "renders its page as the first request after a content change does, "
+    "less the one write of the rendered page to the cache.",
+    "First hit after a change: a college is saved through the ORM (as the "
+    "admin does), then each cached page is requested once (expected: a miss) "
+    "and once more (a hit); ten rounds, one request at a time, medians.",
     "Inquiries: wrk with 16 threads and 16 connections, one each; each cycle is "
     "a new visitor: GET the form (CSRF cookie and token), POST a valid inquiry "
     "(303), GET the confirmation and read the reference. The rate is completed "
@@ -327,7 +392,9 @@ NOTES = [
     "inquiry carries its own X-Forwarded-For address. Afterwards every "
     "reference read is looked up in the database, and the inquiries saved "
     "with this run's e-mail tag are counted against the 303s.",
-    "Mail is built but handed to Django's dummy backend (no SMTP server).",
+    "Mail is built (the applicant's confirmation and the college's notice; "
+    "the measured college is given an admissions address in the bench "
+    "database) and handed to Django's dummy backend: no SMTP server.",
     "Logging at WARNING during the load: no access log line per request.",
     "Worker memory: VmRSS from /proc/<pid>/status of each gunicorn worker after "
     "all the load.",

@@ -38,7 +38,8 @@ def server_environment(var_dir, database_url, port, extra=None):
     env = dict(os.environ)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "BENCH_VAR_DIR": str(var_dir),
             "PORTAL_DEBUG": "0",
             "PORTAL_HTTPS": "0",
             "PORTAL_ALLOWED_HOSTS": f"{HOST},localhost",

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bench import report
-from bench.audit import scores, shortfalls
+from bench.audit import calibrated_slowdown, scores, shortfalls
 from bench.server import parse_vmrss_mb
 from bench.wrk import WrkResult, parse_output
 
@@ -184,3 +184,10 @@ def test_lighthouse_scores_and_what_fell_short():
         }
     ]
     assert shortfalls(lighthouse_result()) == []
+
+
+def test_cpu_slowdown_is_lowered_only_on_a_slow_host():
+    assert calibrated_slowdown(1750) == 4.0
+    assert calibrated_slowdown(2600) == 4.0
+    assert calibrated_slowdown(875) == 2.0
+    assert calibrated_slowdown(300) == 1.0
