@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from institutions.models import Institution
+from portal.pagecache import CSRF_PLACEHOLDER, cached_page
 
 from . import ratelimit
 from .forms import (
@@ -95,7 +97,14 @@ def rate_limited(request):
     return response
 
 
-@method_decorator([never_cache, csrf_protect], name="dispatch")
+def form_page_variant(request):
+    # The terms on offer follow the calendar.
+    return timezone.localdate().isoformat()
+
+
+@method_decorator(csrf_protect, name="dispatch")
+@method_decorator(cached_page(variant=form_page_variant, csrf=True), name="get")
+@method_decorator(never_cache, name="post")
 class InquiryCreateView(View):
     """The inquiry form of one published college."""
 
@@ -107,8 +116,9 @@ class InquiryCreateView(View):
             Institution.objects.published(), slug=self.kwargs["slug"]
         )
 
-    def render_form(self, form, status=200):
+    def render_form(self, form, status=200, **extra):
         context = {
+            **extra,
             "institution": self.institution,
             "form": form,
             "conditional": {
@@ -121,7 +131,11 @@ class InquiryCreateView(View):
 
     def get(self, request, slug):
         self.institution = self.get_institution()
-        return self.render_form(InquiryForm(institution=self.institution))
+        # The page may be cached: each visitor's own CSRF token replaces the
+        # placeholder as it is served (portal/pagecache.py).
+        return self.render_form(
+            InquiryForm(institution=self.institution), csrf_token=CSRF_PLACEHOLDER
+        )
 
     def post(self, request, slug):
         self.institution = self.get_institution()
@@ -164,6 +178,12 @@ def inquiry_sent(request):
     )
 
 
+def status_page_variant(request):
+    # A reference in the address is the visitor's own: not cached.
+    return None if request.GET.get("reference") else ""
+
+
+@cached_page(variant=status_page_variant, csrf=True)
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -198,6 +218,8 @@ def inquiry_status(request):
         form = StatusLookupForm(
             initial={"reference": request.GET.get("reference", "")[:20]}
         )
+        # Each visitor's own token replaces it (portal/pagecache.py).
+        context["csrf_token"] = CSRF_PLACEHOLDER
     context["form"] = form
     return render(request, "applications/status.html", context, status=status)
 

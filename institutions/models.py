@@ -143,6 +143,18 @@ class Institution(Provenance):
         return reverse("institutions:detail", kwargs={"slug": self.slug})
 
     @property
+    def location(self):
+        """City and province as readers of the page's language write them."""
+        if not self.province or self.province_en == self.city_en:
+            return self.city  # Beijing, Chongqing: the city is the province
+        if not self.city:
+            return self.province
+        return _("%(city)s, %(province)s") % {
+            "city": self.city,
+            "province": self.province,
+        }
+
+    @property
     def initials(self):
         """Letters for the generated logo of a college that has none."""
         if self.short_name:

@@ -28,12 +28,12 @@ def structured_data(institution, request):
         data["sameAs"] = [institution.website]
     if institution.founded:
         data["foundingDate"] = str(institution.founded)
-    if institution.city:
-        data["address"] = {
-            "@type": "PostalAddress",
-            "addressLocality": institution.city,
-            "addressCountry": "CN",
-        }
+    if institution.city or institution.province:
+        data["address"] = {"@type": "PostalAddress", "addressCountry": "CN"}
+        if institution.city:
+            data["address"]["addressLocality"] = institution.city
+        if institution.province:
+            data["address"]["addressRegion"] = institution.province
     logo = rendition(institution.logo, 256)
     if logo:
         data["logo"] = settings.SITE_URL + logo.url

@@ -168,6 +168,21 @@ else:
             "LOCATION": "portal_cache",
         }
     }
+# Whole public pages (portal/pagecache.py), shared by every server process:
+# files under var/cache/pages, so that a hit needs no database connection,
+# or Redis under a prefix of their own.
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {

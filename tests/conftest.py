@@ -8,7 +8,7 @@ The cast:
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import translation
 
@@ -29,10 +29,13 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters live in the cache; each test starts with none.
+    # Rate-limit counters live in the cache, whole pages in the pages cache;
+    # each test starts with none.
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

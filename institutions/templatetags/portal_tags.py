@@ -30,14 +30,18 @@ def image(field_file, width, height=None, alt="", css_class="", loading="lazy"):
 
 
 @register.inclusion_tag("institutions/_logo.html")
-def logo(institution, size=64):
-    """The college's logo, or a generated badge with its initials."""
+def logo(institution, size=64, loading="lazy"):
+    """The college's logo, or a generated badge with its initials.
+
+    ``loading="eager"`` for a logo at the top of the page.
+    """
     colour = LOGO_COLOURS[zlib.crc32(institution.slug.encode()) % len(LOGO_COLOURS)]
     return {
         "institution": institution,
         "size": size,
         "colour": colour,
         "initials": institution.initials,
+        "loading": loading,
     }
 
 

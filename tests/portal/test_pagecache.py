@@ -1,0 +1,161 @@
+"""Public pages come from the shared pages cache and change as soon as staff
+change the content; form pages still hand each visitor their own CSRF token."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from applications.models import Inquiry
+from institutions.models import Fact, Institution, Programme
+from tests.factories import form_data
+
+PROFILE = "/{lang}/institutions/chongqing-industry-polytechnic-college/"
+SECTION = "/en/institutions/chongqing-industry-polytechnic-college/why-us/"
+FORM = "/en/institutions/chongqing-industry-polytechnic-college/inquire/"
+STATUS = "/en/inquiries/status/"
+
+
+def token_in(response):
+    return re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+    ).group(1)
+
+
+@pytest.mark.parametrize("path", ["/en/", PROFILE.format(lang="zh-hans"), SECTION])
+def test_a_page_is_served_from_the_cache_without_the_database(
+    seeded, client, django_assert_num_queries, path
+):
+    first = client.get(path)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        again = client.get(path)
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+
+
+def test_each_language_has_its_own_copy(seeded, client):
+    client.get(PROFILE.format(lang="en"))
+    zh = client.get(PROFILE.format(lang="zh-hans"))
+    assert zh["X-Page-Cache"] == "miss"
+    assert "重庆工业职业技术学院" in zh.content.decode()
+    assert '<html lang="zh-Hans">' in zh.content.decode()
+
+
+def test_a_change_shows_at_once(seeded, client):
+    client.get(PROFILE.format(lang="en"))
+    client.get("/en/")
+    college = Institution.objects.get(slug="chongqing-industry-polytechnic-college")
+    college.summary_en = "A renewed summary of the college."
+    college.save()
+    assert "A renewed summary" in client.get(PROFILE.format(lang="en")).content.decode()
+    assert "A renewed summary" in client.get("/en/").content.decode()
+    Fact.objects.filter(institution=college, kind="students").delete()
+    html = client.get(PROFILE.format(lang="en")).content.decode()
+    assert "More than 16,000 full-time students" not in html
+
+
+def test_a_change_in_the_admin_shows_at_once(seeded, client, root):
+    page = PROFILE.format(lang="en")
+    assert "Germany-China Automotive" in client.get(page).content.decode()
+    assert client.get(page)["X-Page-Cache"] == "hit"
+    programme = Programme.objects.get(name_en__startswith="Germany-China Automotive")
+    client.force_login(root)
+    url = f"/admin/institutions/programme/{programme.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["name_en"] = "Automotive Mechatronics with German Partners"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    html = client.get(page).content.decode()
+    assert "Automotive Mechatronics with German Partners" in html
+    assert "Germany-China Automotive" not in html
+
+
+def test_a_browser_that_has_the_page_gets_a_304(seeded, client):
+    page = PROFILE.format(lang="en")
+    first = client.get(page)
+    assert first["Cache-Control"] == "public, no-cache"
+    etag = first["ETag"]
+    assert client.get(page, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    college = Institution.objects.get(slug="chongqing-industry-polytechnic-college")
+    college.summary_en = "Changed."
+    college.save()
+    changed = client.get(page, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("path", ["/en/", PROFILE.format(lang="en"), SECTION])
+def test_a_public_page_sets_no_cookie_and_does_not_vary_on_cookies(
+    seeded, client, path
+):
+    for _ in range(2):  # the miss and the hit
+        response = client.get(path)
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_search_is_not_cached(seeded, client):
+    assert client.get("/en/", {"q": "Beijing"})["X-Page-Cache"] == "bypass"
+    assert client.get("/en/", {"q": "Beijing"})["X-Page-Cache"] == "bypass"
+
+
+def test_a_bad_filter_does_not_fill_the_cache(seeded, client):
+    assert client.get("/en/", {"province": "Atlantis"})["X-Page-Cache"] == "miss"
+    assert client.get("/en/", {"province": "Atlantis"})["X-Page-Cache"] == "miss"
+
+
+def test_unknown_parameters_share_the_page(seeded, client):
+    client.get("/en/", {"province": "Beijing"})
+    again = client.get("/en/", {"province": "Beijing", "utm_source": "newsletter"})
+    assert again["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("path", [FORM, STATUS])
+def test_a_cached_form_hands_each_visitor_their_own_token(seeded, path):
+    first, second = Client().get(path), Client().get(path)
+    assert second["X-Page-Cache"] == "hit"
+    assert token_in(first) != token_in(second)
+    for response in (first, second):
+        assert "csrftoken" in response.cookies
+        assert "sessionid" not in response.cookies
+        assert "Cookie" in response["Vary"]
+        assert response["Cache-Control"] == "private, no-cache"
+        assert "csrfTokenPlaceholder" not in response.content.decode()
+
+
+def test_a_token_from_a_cached_form_is_accepted(seeded):
+    Client().get(FORM)  # someone else's visit fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(FORM)
+    assert page["X-Page-Cache"] == "hit"
+    response = visitor.post(FORM, form_data(csrfmiddlewaretoken=token_in(page)))
+    assert response.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
+def test_a_token_from_another_visitor_is_refused(seeded):
+    alice = Client(enforce_csrf_checks=True)
+    stolen = token_in(alice.get(FORM))
+    mallory = Client(enforce_csrf_checks=True)
+    mallory.get(FORM)
+    response = mallory.post(FORM, form_data(csrfmiddlewaretoken=stolen))
+    assert response.status_code == 403
+    assert not Inquiry.objects.exists()
+
+
+def test_a_form_page_answers_304_only_to_the_same_visitor(seeded):
+    alice = Client()
+    etag = alice.get(FORM)["ETag"]
+    assert alice.get(FORM, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert Client().get(FORM, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_the_status_page_keeps_a_reference_from_the_address(seeded, client):
+    response = client.get(STATUS, {"reference": "K7QM-4XTP"})
+    assert response["X-Page-Cache"] == "bypass"
+    assert 'value="K7QM-4XTP"' in response.content.decode()
+    assert client.get(STATUS)["X-Page-Cache"] == "miss"
+    assert 'value="K7QM-4XTP"' not in client.get(STATUS).content.decode()
