@@ -64,7 +64,9 @@ serve: export PORTAL_ALLOWED_HOSTS ?= $(HOST),localhost
 serve: database
 	$(MANAGE) collectstatic --no-input -v 0
 	@echo "  The portal (production-like): http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	@# No gunicorn access log: its request line holds the query string (an
+	@# admin search for an e-mail address); the portal logs each request itself.
+	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3
 
 test: $(VENV)/.dev
 	bash scripts/install-browser.sh

@@ -59,4 +59,6 @@ def server_error(request):
     if db_outage.is_outage(sys.exc_info()[1]):
         return db_outage.unavailable(request)
     # Kept free of database access: the error may be the database itself.
-    return render(request, "500.html", status=500)
+    # The request id lets support find the traceback in the logs.
+    context = {"request_id": getattr(request, "request_id", None)}
+    return render(request, "500.html", context, status=500)
