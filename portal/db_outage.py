@@ -47,7 +47,9 @@ def unavailable(request):
     """The 503 page in the visitor's language, with ``Retry-After``."""
     with translation.override(_language(request)):
         # No request context: the context processors might query the database.
-        body = render_to_string("503.html")
+        body = render_to_string(
+            "503.html", {"request_id": getattr(request, "request_id", None)}
+        )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.db import OperationalError
 from django.test import override_settings
 from django.urls import path
 
@@ -15,10 +16,16 @@ def broken(request):
     raise RuntimeError("a bug in a view")
 
 
+def database_down(request):
+    raise OperationalError("could not connect to server")
+
+
 # This module is the URLconf of the tests below: the portal's own 500 handler
 # in front of a view that always fails.
 handler500 = "portal.views.server_error"
-urlpatterns = i18n_patterns(path("broken/", broken))
+urlpatterns = i18n_patterns(
+    path("broken/", broken), path("database-down/", database_down)
+)
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -61,6 +68,17 @@ def test_the_error_page_shows_the_request_id_in_the_visitors_language(
     assert [(a["request_id"], a["status"], a["level"]) for a in access] == [
         (request_id, 500, "ERROR")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "Reference for support:"), ("zh-hans", "如需联系我们，请提供此编号：")],
+)
+def test_the_unavailable_page_shows_the_request_id_too(client, lang, words):
+    client.raise_request_exception = False
+    response = client.get(f"/{lang}/database-down/")
+    assert response.status_code == 503
+    assert f"{words} <code>{response['X-Request-ID']}</code>" in response.text
 
 
 @override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])
