@@ -25,4 +25,3 @@ def test_sixteen_visitors_at_once_get_no_error_and_lose_nothing(
     assert len(tally.shown) == load.total
     assert len(set(tally.shown)) == load.total
     assert set(tally.shown) == saved
-
