@@ -143,6 +143,17 @@ def test_the_inquiry_journey_breaks_no_rule_of_the_policy(watcher, page):
     assert not watcher.problems, "\n".join(watcher.problems)
 
 
+def test_the_expired_form_page_breaks_no_rule_of_the_policy(watcher, page):
+    watcher.visit("/zh-hans/inquiries/status/")
+    page.context.clear_cookies()  # as if the CSRF cookie had gone
+    page.locator("#id_reference").fill("K7QM-4XTP")
+    page.locator("#id_email").fill("an@example.vn")
+    page.locator("main form [type=submit]").click()
+    watcher.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "表单已失效"
+    assert not watcher.problems, "\n".join(watcher.problems)
+
+
 def test_the_admin_breaks_no_rule_of_the_policy(
     watcher, page, root, django_user_model, chongqing
 ):
