@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .images import validate_image_upload
+from .images import CleanImageField, validate_image_upload
 
 
 class Origin(models.TextChoices):
@@ -106,13 +106,13 @@ class Institution(Provenance):
         blank=True,
         validators=[MinValueValidator(1000), MaxValueValidator(2100)],
     )
-    logo = models.ImageField(
+    logo = CleanImageField(
         _("logo"),
         upload_to="logos/",
         blank=True,
         validators=[validate_image_upload],
     )
-    cover = models.ImageField(
+    cover = CleanImageField(
         _("cover photo"),
         upload_to="covers/",
         blank=True,
