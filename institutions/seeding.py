@@ -23,6 +23,12 @@ SEEDS_DIR = settings.BASE_DIR / "seeds"
 LANGS = {"en": "en", "zh-hans": "zh_hans"}
 
 
+# Fields the seeds gained after databases had been seeded. A row seeded
+# before has no value in them, and its fingerprint does not cover them: that
+# is not an edit by staff, so the loader fills them in.
+LATER_FIELDS = {"province_en", "province_zh_hans", "kind"}
+
+
 class SeedError(ValueError):
     pass
 
@@ -86,9 +92,14 @@ class Loader:
             self.report.created += 1
             return obj
         current = obj.fingerprint(fields)
+        before = [
+            name
+            for name in fields
+            if name not in LATER_FIELDS or getattr(obj, name) not in ("", None)
+        ]
         if (
             obj.seed_fingerprint
-            and current != obj.seed_fingerprint
+            and obj.seed_fingerprint not in (current, obj.fingerprint(before))
             and not self.overwrite
         ):
             self.report.kept.append(obj)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -31,7 +31,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 CACHE_ALIAS = "pages"
-GENERATION_KEY = "generation"
 # Letters only, like a token, so that no escaping can alter it.
 CSRF_PLACEHOLDER = "csrfTokenPlaceholderPageCache"
 TIMEOUT = 24 * 60 * 60
@@ -62,9 +61,22 @@ def build_stamp():
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def database_scope():
+    """Names the database, so that two portals with different databases
+    (a demo and a benchmark) may share one cache directory."""
+    db = connections["default"].settings_dict
+    identity = repr((db["ENGINE"], str(db["NAME"]), db["HOST"], db["PORT"]))
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+def generation_key():
+    return f"generation:{database_scope()}"
+
+
 def new_generation(**kwargs):
     """Make every cached page stale (a signal receiver, hence ``**kwargs``)."""
-    page_cache().set(GENERATION_KEY, time.time_ns(), None)
+    page_cache().set(generation_key(), time.time_ns(), None)
 
 
 def content_changed(**kwargs):
@@ -93,15 +105,17 @@ def _m2m_changed(sender, instance, action, **kwargs):
 
 
 def _generation(cache, found):
-    generation = found.get(GENERATION_KEY)
+    generation = found.get(generation_key())
     if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
+        cache.add(generation_key(), time.time_ns(), None)
+        generation = cache.get(generation_key())
     return generation
 
 
 def _page_key(request, variant):
-    raw = f"{build_stamp()}:{get_language()}:{request.path}:{variant}"
+    raw = (
+        f"{build_stamp()}:{database_scope()}:{get_language()}:{request.path}:{variant}"
+    )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -125,7 +139,7 @@ def cached_page(variant=None, csrf=False):
                 return _finish(request, response, csrf, status="bypass")
             cache = page_cache()
             page_key = _page_key(request, key)
-            found = cache.get_many([GENERATION_KEY, page_key])
+            found = cache.get_many([generation_key(), page_key])
             generation = _generation(cache, found)
             entry = found.get(page_key)
             if entry and entry["generation"] == generation:

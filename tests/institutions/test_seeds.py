@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from institutions.models import Fact, Institution, School, Section
+from institutions.models import Fact, Institution, Programme, School, Section
 from institutions.seeding import SeedError, load_seeds
 
 SOURCES = Path(__file__).resolve().parents[2] / "seeds" / "source"
@@ -156,6 +156,53 @@ def test_it_refuses_a_malformed_seed_file_and_writes_nothing(db, tmp_path):
     with pytest.raises(SeedError, match="unknown section kind"):
         load_seeds(tmp_path)
     assert not Institution.objects.exists()
+
+
+def test_it_refuses_an_unknown_kind_of_programme(db, tmp_path):
+    (tmp_path / "a.toml").write_text(
+        'slug = "ok"\n[name]\nen = "OK College"\n'
+        '[[programmes]]\nkind = "phd"\nname = { en = "Physics" }\n'
+    )
+    with pytest.raises(SeedError, match="unknown programme kind 'phd'"):
+        load_seeds(tmp_path)
+
+
+def test_it_gives_every_college_its_province_as_officially_written(seeded):
+    provinces = {
+        slug: (en, zh)
+        for slug, en, zh in Institution.objects.values_list(
+            "slug", "province_en", "province_zh_hans"
+        )
+    }
+    assert provinces == {
+        "beijing-polytechnic-university": ("Beijing", "北京市"),
+        "beijing-university-of-technology": ("Beijing", "北京市"),
+        "chongqing-industry-polytechnic-college": ("Chongqing", "重庆市"),
+        "jinhua-polytechnic": ("Zhejiang", "浙江省"),
+    }
+
+
+def test_it_fills_in_fields_added_since_a_college_was_first_seeded(seeded):
+    college = Institution.objects.get(slug="jinhua-polytechnic")
+    # As a database seeded before provinces existed has the row.
+    college.province_en, college.province_zh_hans = None, None
+    fields = ["name_en", "name_zh_hans", "city_en", "city_zh_hans", "summary_en"]
+    fields += ["summary_zh_hans", "name_note_en", "name_note_zh_hans"]
+    fields += ["short_name", "website", "founded", "order", "zh_origin"]
+    college.seed_fingerprint = college.fingerprint(fields)
+    college.save()
+    call_command("load_seeds", verbosity=0)
+    college.refresh_from_db()
+    assert college.province_zh_hans == "浙江省"
+
+
+def test_it_gives_every_seeded_programme_a_kind(seeded):
+    kinds = Programme.objects.values_list("kind", flat=True)
+    assert kinds and all(kind in Programme.Kind.values for kind in kinds)
+    bjut = Programme.objects.filter(
+        institution__slug="beijing-university-of-technology"
+    )
+    assert set(bjut.values_list("kind", flat=True)) == {"bachelor"}
 
 
 def test_it_records_where_each_section_came_from_and_whether_it_is_translated(seeded):
