@@ -49,7 +49,7 @@ run: database
 	$(MANAGE) demo_accounts
 	@echo ""
 	@echo "  The portal:  http://$(HOST):$(PORT)/"
-	@echo "  The admin:   http://$(HOST):$(PORT)/admin/  (accounts above; also in var/demo-accounts.txt)"
+	@echo "  The admin:   http://$(HOST):$(PORT)/$${PORTAL_ADMIN_PATH:-admin/}  (accounts above; also in var/demo-accounts.txt)"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 

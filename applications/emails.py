@@ -57,7 +57,7 @@ def _admin_url(inquiry):
             reverse("admin:applications_inquiry_change", args=[inquiry.pk])
         )
     except NoReverseMatch:
-        return _absolute("/admin/")
+        return _absolute("/" + settings.ADMIN_PATH)
 
 
 def _subject(template, context):

@@ -7,6 +7,8 @@ written to the console.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +57,20 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def url_prefix(name, default):
+    """A path prefix from the environment, such as ``staff/``: one or more
+    URL-safe segments, no leading slash, one trailing slash."""
+    raw = env_str(name, default).strip().strip("/")
+    segments = raw.split("/")
+    if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*", raw) or (
+        {".", ".."} & set(segments)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a path such as 'staff/', not {raw!r}"
+        )
+    return raw + "/"
+
+
 DEBUG = env_bool("PORTAL_DEBUG", False)
 
 # The key comes from the environment or, failing that, from a file of this
@@ -91,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_countries",
+    "axes",
     "csp",
     "portal",
     "institutions",
@@ -109,10 +126,14 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff stay signed in while they use the admin, and no longer.
+    "portal.admin_access.StaffSessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database restart gets a 503 page in the visitor's language.
     "portal.db_outage.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -193,6 +214,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Signing in to the admin. After AXES_FAILURE_LIMIT failures for one account
+# from one client address, that pair may not sign in (not even with the right
+# password) until AXES_COOLOFF_TIME has passed since the last attempt. The
+# address is the one the rate limits use, so X-Forwarded-For counts only
+# from PORTAL_TRUSTED_PROXIES. A superuser can lift a lockout early with
+# `python manage.py axes_reset_username USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "applications.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.admin_access.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Keep no more about people than the lockout needs: no record of each
+# successful sign-in, no user agents in the log (usernames and addresses in
+# it are masked), and no pages in the admin listing attempts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+# A session lasts this long from its last save. Staff sessions are saved
+# again on each admin request (portal/admin_access.py), so this is how long
+# a member of staff may be idle before being signed out.
+SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 120) * 60
+
 # Languages. Slugs are never translated: the language lives in the URL prefix.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -250,6 +299,19 @@ MAIL_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 10)
 
 # The public address of the site, for canonical links, sitemaps and mail.
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Where the admin answers. Another path keeps robots that try /admin/ away
+# from the sign-in page. It must not start like the public pages' URLs.
+ADMIN_PATH = url_prefix("PORTAL_ADMIN_PATH", "admin/")
+if ADMIN_PATH.split("/")[0] in {
+    *(code for code, _name in LANGUAGES),
+    "i18n",
+    STATIC_URL.strip("/"),
+    MEDIA_URL.strip("/"),
+}:
+    raise ImproperlyConfigured(
+        f"PORTAL_ADMIN_PATH {ADMIN_PATH!r} would hide public pages"
+    )
 
 # Inquiry rate limit per client address: this many in this many seconds;
 # 0 turns it off.

@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -40,7 +41,10 @@ def healthz(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        # An admin moved elsewhere (PORTAL_ADMIN_PATH) is not named here, in
+        # a file that robots looking for a way in read first; its pages say
+        # "noindex" themselves.
+        *(["Disallow: /admin/"] if settings.ADMIN_PATH == "admin/" else []),
         "Disallow: /en/inquiries/",
         "Disallow: /zh-hans/inquiries/",
         "Allow: /",

@@ -16,6 +16,8 @@ from institutions.models import Institution
 
 CHONGQING = "chongqing-industry-polytechnic-college"
 JINHUA = "jinhua-polytechnic"
+# create_officer holds it to the password validators, as the admin does.
+OFFICER_PASSWORD = "Lantern-Harbour-42"
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +63,12 @@ def root(django_user_model):
 
 def make_officer(username, institution):
     call_command(
-        "create_officer", username, institution.slug, "--password", "pw", verbosity=0
+        "create_officer",
+        username,
+        institution.slug,
+        "--password",
+        OFFICER_PASSWORD,
+        verbosity=0,
     )
     from django.contrib.auth import get_user_model
 

@@ -32,14 +32,14 @@ def test_it_creates_an_officer(seeded):
         "li",
         CHONGQING,
         "--password",
-        "s3cret",
+        "Lantern-Harbour-42",
         "--email",
         "li@Example.com",
     )
 
     user = get_user_model().objects.get(username="li")
     assert user.is_staff and user.is_active and not user.is_superuser
-    assert user.check_password("s3cret")
+    assert user.check_password("Lantern-Harbour-42")
     assert user.email == "li@example.com"
     assert list(user.groups.values_list("name", flat=True)) == ["Admissions officer"]
     membership = StaffMembership.objects.get(user=user)
@@ -71,7 +71,7 @@ def test_it_prints_a_random_password_once(seeded):
 
 
 def test_it_adds_a_second_college_when_run_again(seeded):
-    run("create_officer", "li", CHONGQING, "--password", "pw")
+    run("create_officer", "li", CHONGQING, "--password", "Lantern-Harbour-42")
     run("create_officer", "li", JINHUA, "--role", "manager")
 
     memberships = dict(

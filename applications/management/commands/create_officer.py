@@ -5,13 +5,16 @@
 The user is created if need be, made staff, put in the "Admissions officer"
 group and made a member of the college. Run it again with another college to
 add a second membership. A new user without ``--password`` gets a random
-password, printed once.
+password, printed once; a password given is held to the same rules as one
+set in the admin (AUTH_PASSWORD_VALIDATORS).
 """
 
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -52,6 +55,16 @@ class Command(BaseCommand):
             ) from None
 
         User = get_user_model()
+        if password:
+            existing = User.objects.filter(username=username).first()
+            try:
+                validate_password(
+                    password, existing or User(username=username, email=email or "")
+                )
+            except ValidationError as error:
+                raise CommandError(
+                    "This password will not do: " + " ".join(error.messages)
+                ) from None
         user, created = User.objects.get_or_create(username=username)
         generated = None
         if password:
