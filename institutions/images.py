@@ -37,18 +37,17 @@ SRGB = ImageCms.createProfile("sRGB")
 
 
 def _too_many_pixels(width=None, height=None):
-    return ValidationError(
-        _(
-            "The image is %(width)s × %(height)s pixels; the largest allowed "
-            "is %(limit)s million pixels."
-        )
-        % {
-            "width": width or "?",
-            "height": height or "?",
-            "limit": MAX_PIXELS // 1_000_000,
-        },
-        code="too_many_pixels",
-    )
+    if width is None:
+        # Pillow refused to open it: the size is past anything sensible.
+        message = _(
+            "The image has more pixels than can be accepted (at most "
+            "%(limit)s million)."
+        ) % {"limit": MAX_PIXELS // 1_000_000}
+    else:
+        message = _(
+            "The image is %(width)s × %(height)s pixels, which is too large."
+        ) % {"width": width, "height": height}
+    return ValidationError(message, code="too_many_pixels")
 
 
 def _not_an_image():
