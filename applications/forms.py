@@ -5,10 +5,13 @@ Field names are the public contract (docs: /work/shared/CONTRACT.md): note
 """
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -61,12 +64,95 @@ def describe_intake(value):
     return intake_label(year, month)
 
 
-class MessageField(forms.CharField):
+# What no one types: control characters (C0, DEL, C1), and U+FFFD, which is
+# what stands where a browser or a server could not decode the text. A
+# message may have line breaks and tabs; a one-line field may not.
+ONE_LINE_UNREADABLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffd]")
+MULTI_LINE_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+class PlainTextField(forms.CharField):
+    """A field of text that a person typed: refuses control characters and
+    undecodable text as sent, before surrounding spaces are stripped, so
+    that nothing unreadable is saved or quietly cut off."""
+
+    unreadable = ONE_LINE_UNREADABLE
+
+    def to_python(self, value):
+        if isinstance(value, str) and self.unreadable.search(value):
+            raise forms.ValidationError(
+                _(
+                    "This contains characters that cannot be saved, such as "
+                    "control characters or text your browser could not "
+                    "encode. Please type it again."
+                ),
+                code="unreadable",
+            )
+        return super().to_python(value)
+
+
+class MessageField(PlainTextField):
     """Counts a line break as one character, as the browser's maxlength does
     (browsers send each one as CR LF)."""
 
+    unreadable = MULTI_LINE_UNREADABLE
+
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
+
+
+def _html_attrs(attrs):
+    # As Django's widgets/attrs.html writes them: True alone, False not at all.
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(" {}", name)
+                if value is True
+                else format_html(' {}="{}"', name, value),
+            )
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python, with the same markup as Django's.
+
+    Django renders each option through a template of its own; for the list
+    of some 250 countries that was most of the time it took to show the
+    form, which every invalid submission is answered with.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                (
+                    (
+                        str(option["value"]),
+                        _html_attrs(option["attrs"]),
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            if group_name:
+                html = format_html(
+                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html
+                )
+            parts.append(html)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _html_attrs(widget["attrs"]),
+            mark_safe("".join(parts)),  # noqa: S308  (each part built by format_html)
+        )
 
 
 class InquiryForm(forms.ModelForm):
@@ -80,6 +166,7 @@ class InquiryForm(forms.ModelForm):
     program = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.none(),
+        widget=QuickSelect,
         required=False,
         empty_label=_("No particular programme"),
         help_text=_("Optional. For degree, major or language study."),
@@ -87,6 +174,7 @@ class InquiryForm(forms.ModelForm):
     intake = forms.ChoiceField(
         label=_("When would you like to start?"),
         required=False,
+        widget=QuickSelect,
         help_text=_("Optional."),
     )
     group_size = forms.IntegerField(
@@ -160,10 +248,15 @@ class InquiryForm(forms.ModelForm):
             ),
             "message": _("Optional. Up to 5,000 characters."),
         }
-        field_classes = {"message": MessageField}
+        field_classes = {
+            "full_name": PlainTextField,
+            "organization": PlainTextField,
+            "message": MessageField,
+        }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "nationality": QuickSelect,
             "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
             "message": forms.Textarea(attrs={"rows": 7}),
         }
@@ -220,6 +313,7 @@ class InquiryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_repeated_fields()
         if cleaned.get("website"):
             raise forms.ValidationError(
                 _(
@@ -256,6 +350,24 @@ class InquiryForm(forms.ModelForm):
             cleaned["group_size"] = None
         return cleaned
 
+    def _refuse_repeated_fields(self):
+        # The browser sends each field once; a second value is not the
+        # applicant's, and neither value can be trusted to be the one meant.
+        if not hasattr(self.data, "getlist"):
+            return
+        for name in self.fields:
+            if len(self.data.getlist(name)) > 1 and name not in self.errors:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _(
+                            "This field was sent more than once. "
+                            "Please send the form again."
+                        ),
+                        code="repeated",
+                    ),
+                )
+
     @property
     def is_trap(self):
         return any(e.code == "trap" for e in self.non_field_errors().as_data())
@@ -269,7 +381,7 @@ class InquiryForm(forms.ModelForm):
 
 
 class StatusLookupForm(forms.Form):
-    reference = forms.CharField(
+    reference = PlainTextField(
         label=_("Reference"),
         max_length=20,
         help_text=_("As shown after you sent the inquiry, for example K7QM-4XTP."),

@@ -124,6 +124,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the CSRF check reads the body: a public form post that is not
+    # UTF-8 or not a form at all gets a 400 that says so.
+    "portal.form_body.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff stay signed in while they use the admin, and no longer.
