@@ -88,6 +88,7 @@ def content_changed(**kwargs):
 
 def connect(models):
     """Make the pages stale whenever one of these models changes."""
+    models = list(models)
     for model in models:
         uid = f"pagecache:{model._meta.label}"
         post_save.connect(content_changed, sender=model, dispatch_uid=uid)
