@@ -11,11 +11,12 @@ MANAGE := $(PY) manage.py
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help run serve test lint format screenshots messages clean backup restore
+.PHONY: help run serve test test-faults lint format screenshots messages clean backup restore
 
 help:
 	@echo "make run          set up and serve the portal at http://$(HOST):$(PORT)/ (development)"
 	@echo "make test         install the test tools and run the whole suite"
+	@echo "make test-faults  the slow load and fault tests: gunicorn, PostgreSQL, Redis"
 	@echo "make serve        the production-like server: gunicorn, DEBUG off, whitenoise"
 	@echo "make lint         ruff"
 	@echo "make screenshots  renew the README's screenshots in docs/screenshots/"
@@ -73,6 +74,11 @@ test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	PORTAL_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Real gunicorn servers under load while workers, the database and the mail
+# server fail; PostgreSQL and Redis are installed from Debian when missing.
+test-faults: $(VENV)/.dev
+	$(PY) -m pytest -m faults tests/faults -p no:cacheprovider
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
