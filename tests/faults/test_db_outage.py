@@ -6,6 +6,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from applications.models import Inquiry
 from applications.views import InquiryCreateView
 from tests.factories import form_data
 
@@ -76,3 +77,17 @@ def test_the_health_check_answers_503_while_the_database_is_down(client, db):
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_an_inquiry_that_could_not_be_saved_shows_no_reference(lenient_client, seeded):
+    with mock.patch.object(
+        Inquiry, "save", side_effect=OperationalError("server closed the connection")
+    ):
+        response = lenient_client.post(FORM.format(lang="en"), form_data())
+    assert response.status_code == 503
+    assert not Inquiry.objects.exists()
+    # The confirmation page has nothing to show: no reference, only the way
+    # to the status page.
+    sent = lenient_client.get("/en/inquiries/sent/")
+    assert sent.status_code == 302
+    assert sent["Location"] == "/en/inquiries/status/"
