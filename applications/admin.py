@@ -13,14 +13,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -29,6 +33,7 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard, emails, exports
 from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
+from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import CollegeScopedAdminMixin, colleges_for, staff_for
 
 Status = Inquiry.Status
@@ -38,6 +43,16 @@ OVERDUE_DAYS = 7
 
 # Admin index: a link to the dashboard above the list of apps.
 admin.site.index_template = "admin/applications/site_index.html"
+
+
+def scope_key(user):
+    """A short name for the set of inquiries ``user`` may see, for keeping
+    figures about them in the cache: "all", or the user's colleges."""
+    if user.is_superuser:
+        return "all"
+    return "colleges-" + "-".join(
+        str(pk) for pk in sorted(colleges_for(user).values_list("pk", flat=True))
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -68,20 +83,31 @@ class NationalityFilter(admin.SimpleListFilter):
 
     title = _("nationality")
     parameter_name = "nationality"
+    # Finding the distinct nationalities reads every inquiry in scope; the
+    # answer changes rarely, so it is kept a while for each set of colleges.
+    cache_seconds = 600
 
     def lookups(self, request, model_admin):
-        codes = set(
-            model_admin.scope_queryset(request, Inquiry.objects.all())
-            .order_by()
-            .values_list("nationality", flat=True)
-            .distinct()
-        )
+        codes = self.codes(request, model_admin)
         names = dict(
             Inquiry._meta.get_field("nationality").get_choices(include_blank=False)
         )
         return sorted(
             ((code, names.get(code, code)) for code in codes), key=lambda c: str(c[1])
         )
+
+    def codes(self, request, model_admin):
+        key = f"inquiry-nationalities:{scope_key(request.user)}"
+        codes = cache.get(key)
+        if codes is None:
+            codes = sorted(
+                model_admin.scope_queryset(request, Inquiry.objects.all())
+                .order_by()
+                .values_list("nationality", flat=True)
+                .distinct()
+            )
+            cache.set(key, codes, self.cache_seconds)
+        return codes
 
     def queryset(self, request, queryset):
         if self.value():
@@ -210,6 +236,20 @@ MOVE_ACTIONS = [
 # Inquiries
 
 
+class InquiryChangeList(ChangeList):
+    """The list, which knows whether its count is exact or an estimate."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.count_estimated = getattr(self.paginator, "estimated", False)
+        self.result_count_display = formats.number_format(
+            self.result_count, force_grouping=True
+        )
+        self.exact_up_to_display = formats.number_format(
+            EXACT_UP_TO, force_grouping=True
+        )
+
+
 SUBMISSION_FIELDS = (
     "reference",
     "institution",
@@ -260,7 +300,12 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("full_name", "email", "reference", "organization")
     search_help_text = _("Name, e-mail, reference or organisation.")
     date_hierarchy = "created_at"
-    list_per_page = 50
+    list_per_page = 100
+    # At a million inquiries: no second count of the whole table, no counts
+    # beside every filter choice, and a count that may be an estimate.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
     actions = [
         *MOVE_ACTIONS,
         "assign_to_me",
@@ -323,15 +368,28 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             )
         return form
 
+    def get_changelist(self, request, **kwargs):
+        return InquiryChangeList
+
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
+        """A reference or an e-mail address is looked up exactly, through its
+        index; anything else is searched for in names, addresses and
+        organisations, which reads the whole list."""
+        term = search_term.strip()
         # "k7qm4xtp" or "K7QM 4XTP", as read out on the phone.
-        reference = normalise_reference(search_term)
+        reference = normalise_reference(term)
         if reference:
-            results = results | queryset.filter(reference=reference)
-        return results, may_have_duplicates
+            found = queryset.filter(reference=reference)
+            # An eight-letter name may also read as a reference: look for
+            # the name when no inquiry has that reference.
+            if found.exists():
+                return found, False
+        if _is_email(term):
+            # Stored as typed; compared, like on the status page, in any case.
+            return queryset.alias(email_lower=Lower("email")).filter(
+                email_lower=term.lower()
+            ), False
+        return super().get_search_results(request, queryset, search_term)
 
     # -- columns ------------------------------------------------------------
 
@@ -538,7 +596,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Inquiries at a glance"),
             "opts": self.opts,
-            "summary": dashboard.summary(queryset),
+            "summary": dashboard.summary(queryset, cache_key=scope_key(request.user)),
             "colleges": colleges_for(request.user),
             "changelist_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
@@ -641,6 +699,14 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             )
         if not sent and not failed:
             messages.info(request, gettext("No mail was waiting to be sent."))
+
+
+def _is_email(text):
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _mail_pending(inquiry):

@@ -3,13 +3,17 @@
 Each function takes an already scoped queryset (the caller passes
 ``Inquiry.objects.for_staff(user)``), so the dashboard counts exactly what
 the user may see. Anonymised inquiries keep every field counted here.
+
+At a million inquiries each grouped count reads a whole index, so
+``summary`` keeps the figures for ``CACHE_SECONDS`` for each set of colleges
+(the caller's ``cache_key``), and says how old they are.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncWeek
+from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +22,9 @@ from institutions.models import Institution
 from .models import Inquiry
 
 WEEKS = 12
+CACHE_SECONDS = 60
+# Beyond this many colleges, the smaller ones are summed up as one bar.
+COLLEGES_SHOWN = 20
 
 
 @dataclass
@@ -42,30 +49,46 @@ def count_by(queryset, field):
     )
 
 
-def by_status(queryset):
-    counts = count_by(queryset, "status")
+def by_status(queryset, counts=None):
+    if counts is None:
+        counts = count_by(queryset, "status")
     return _scale(
         [Bar(str(s.label), counts.get(s.value, 0), key=s.value) for s in Inquiry.Status]
     )
 
 
-def by_kind(queryset):
-    counts = count_by(queryset, "kind")
+def by_kind(queryset, counts=None):
+    if counts is None:
+        counts = count_by(queryset, "kind")
     return _scale(
         [Bar(str(k.label), counts.get(k.value, 0), key=k.value) for k in Inquiry.Kind]
     )
 
 
-def by_college(queryset):
-    counts = count_by(queryset, "institution")
-    colleges = Institution.objects.filter(pk__in=counts)
-    bars = [Bar(str(c), counts[c.pk], key=str(c.pk)) for c in colleges]
-    return _scale(sorted(bars, key=lambda b: -b.count))
+def by_college(queryset, limit=COLLEGES_SHOWN, counts=None):
+    """The colleges with the most inquiries; the rest as one bar."""
+    if counts is None:
+        counts = count_by(queryset, "institution")
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+    names = {
+        c.pk: str(c) for c in Institution.objects.filter(pk__in=dict(rows[:limit]))
+    }
+    bars = [Bar(names.get(pk, "?"), n, key=str(pk)) for pk, n in rows[:limit]]
+    rest = sum(n for _pk, n in rows[limit:])
+    if rest:
+        bars.append(
+            Bar(
+                gettext("%(count)d other colleges") % {"count": len(rows) - limit},
+                rest,
+            )
+        )
+    return _scale(bars)
 
 
-def by_country(queryset, limit=15):
+def by_country(queryset, limit=15, counts=None):
     """The most frequent nationalities; the rest are summed up as one bar."""
-    counts = count_by(queryset, "nationality")
+    if counts is None:
+        counts = count_by(queryset, "nationality")
     rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
     field = Inquiry._meta.get_field("nationality")
     names = dict(field.get_choices(include_blank=False))
@@ -76,39 +99,74 @@ def by_country(queryset, limit=15):
     return _scale(bars)
 
 
-def per_week(queryset, weeks=WEEKS, now=None):
-    """Inquiries received in each of the last ``weeks`` weeks (Monday to
-    Sunday, local time), oldest first, with the empty weeks too."""
+def week_counts(queryset, weeks=WEEKS, now=None):
+    """``{Monday: inquiries received that week}`` for the last ``weeks``
+    weeks (Monday to Sunday, local time), in one query.
+
+    Each week is a range of ``created_at``, so that the index on it serves
+    the count; no date function runs on every row.
+    """
     now = timezone.localtime(now or timezone.now())
     this_monday = now.date() - timedelta(days=now.weekday())
-    first_monday = this_monday - timedelta(weeks=weeks - 1)
     tz = timezone.get_current_timezone()
-    rows = (
+    mondays = [this_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    starts = [timezone.make_aware(datetime.combine(m, time.min), tz) for m in mondays]
+    ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
+    totals = (
         queryset.order_by()
-        .filter(created_at__date__gte=first_monday)
-        .annotate(week=TruncWeek("created_at", tzinfo=tz))
-        .values_list("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
+        .filter(created_at__gte=starts[0])
+        .aggregate(
+            **{
+                f"w{i}": Count(
+                    "pk", filter=Q(created_at__gte=start, created_at__lt=end)
+                )
+                for i, (start, end) in enumerate(zip(starts, ends, strict=True))
+            }
+        )
     )
-    counts = {}
-    for week, n in rows:
-        day = week.date() if hasattr(week, "date") else week
-        counts[day] = counts.get(day, 0) + n
-    bars = []
-    for i in range(weeks):
-        monday = first_monday + timedelta(weeks=i)
-        bars.append(Bar(monday.isoformat(), counts.get(monday, 0), key=monday))
-    return _scale(bars)
+    return {monday: totals[f"w{i}"] or 0 for i, monday in enumerate(mondays)}
 
 
-def summary(queryset):
+def per_week(queryset, weeks=WEEKS, now=None, counts=None):
+    """Inquiries received in each of the last ``weeks`` weeks, oldest first,
+    with the empty weeks too."""
+    if counts is None:
+        counts = week_counts(queryset, weeks, now)
+    return _scale(
+        [Bar(monday.isoformat(), n, key=monday) for monday, n in counts.items()]
+    )
+
+
+def figures(queryset):
+    """The raw counts behind the dashboard: five grouped queries."""
     return {
-        "total": queryset.count(),
-        "open": queryset.open().count(),
-        "by_status": by_status(queryset),
-        "by_college": by_college(queryset),
-        "by_kind": by_kind(queryset),
-        "by_country": by_country(queryset),
-        "per_week": per_week(queryset),
+        "status": count_by(queryset, "status"),
+        "kind": count_by(queryset, "kind"),
+        "college": count_by(queryset, "institution"),
+        "country": count_by(queryset, "nationality"),
+        "weeks": week_counts(queryset),
+        "at": timezone.now(),
+    }
+
+
+def summary(queryset, cache_key=None):
+    """Everything the dashboard shows. With ``cache_key`` (which must name
+    the set of inquiries counted), the figures are kept ``CACHE_SECONDS``."""
+    data = cache.get(f"inquiry-dashboard:{cache_key}") if cache_key else None
+    if data is None:
+        data = figures(queryset)
+        if cache_key:
+            cache.set(f"inquiry-dashboard:{cache_key}", data, CACHE_SECONDS)
+    statuses = data["status"]
+    return {
+        # Every inquiry has exactly one status: the total needs no count.
+        "total": sum(statuses.values()),
+        "open": sum(statuses.get(s, 0) for s in Inquiry.OPEN_STATUSES),
+        "by_status": by_status(queryset, counts=statuses),
+        "by_college": by_college(queryset, counts=data["college"]),
+        "by_kind": by_kind(queryset, counts=data["kind"]),
+        "by_country": by_country(queryset, counts=data["country"]),
+        "per_week": per_week(queryset, counts=data["weeks"]),
+        "counted_at": data["at"],
+        "cache_seconds": CACHE_SECONDS if cache_key else 0,
     }

@@ -1,0 +1,239 @@
+"""The inquiry list and the dashboard at any size: a fixed number of queries
+per page, exact look-ups for a reference or an e-mail address, an honest
+count when it is estimated, and figures kept per set of colleges."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import pagination
+from applications.models import Inquiry
+from tests.factories import make_inquiry
+
+LIST = reverse("admin:applications_inquiry_changelist")
+DASHBOARD = reverse("admin:applications_inquiry_dashboard")
+NATIONS = ["VN", "TH", "PK", "KZ", "NG", "RU"]
+
+
+def fill(college, count, assigned_to=None):
+    """``count`` inquiries of several nationalities, kinds and flags."""
+    made = []
+    for i in range(count):
+        made.append(
+            make_inquiry(
+                college,
+                full_name=f"Applicant {i}",
+                email=f"applicant{i}@example.com",
+                nationality=NATIONS[i % len(NATIONS)],
+                kind=["study", "language", "partnership"][i % 3],
+                assigned_to=assigned_to if i % 2 else None,
+                mail_error="refused" if i % 7 == 0 else "",
+            )
+        )
+    # Some possible duplicates, shown with a flag in the list.
+    for later, earlier in zip(made[1::5], made[::5], strict=False):
+        Inquiry.objects.filter(pk=later.pk).update(duplicate_of=earlier)
+    return made
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+LIST_PAGES = [
+    LIST,
+    f"{LIST}?state=open",
+    f"{LIST}?nationality=VN",
+    f"{LIST}?assigned=mine",
+    f"{LIST}?attention=duplicate",
+    f"{LIST}?q=applicant3%40example.com",
+    DASHBOARD,
+]
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_the_list_asks_the_same_number_of_queries_at_5_and_at_150(
+    client, chen, chongqing, jinhua, url
+):
+    client.force_login(chen)
+    fill(chongqing, 5, assigned_to=chen)
+    fill(jinhua, 3)
+    client.get(url)  # the first visit fills the cached nationalities
+    small = queries_for(client, url)
+
+    fill(chongqing, 145, assigned_to=chen)
+    fill(jinhua, 30)
+
+    assert queries_for(client, url) == small
+
+
+@pytest.mark.parametrize("size", [5, 150])
+def test_the_superusers_list_asks_a_fixed_number_of_queries(
+    client, root, chongqing, jinhua, size, django_assert_num_queries
+):
+    client.force_login(root)
+    fill(chongqing, size)
+    fill(jinhua, 3)
+    client.get(LIST)
+
+    # The session (read, and renewed: 4), the user, the college and staff
+    # filters (the nationalities come from the cache), the count, the page
+    # and the first and last dates for the date drill-down (2).
+    with django_assert_num_queries(11):
+        response = client.get(LIST)
+
+    assert response.status_code == 200
+    shown = response.context["cl"].result_list
+    assert len(shown) == min(size + 3, 100)
+
+
+def test_it_finds_a_reference_exactly_as_read_out_on_the_phone(client, chen, chongqing):
+    wanted, other = fill(chongqing, 2)
+    client.force_login(chen)
+    spoken = wanted.reference.lower().replace("-", " ")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": spoken})
+
+    shown = list(response.context["cl"].result_list)
+    assert shown == [wanted]
+    assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_it_finds_an_email_address_whatever_its_case_without_a_text_search(
+    client, chen, chongqing
+):
+    wanted = make_inquiry(chongqing, email="Ana.Souza@Example.COM")
+    make_inquiry(chongqing, email="souza@example.com")
+    client.force_login(chen)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "ana.souza@example.com"})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+    assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_an_eight_letter_name_is_still_searched_as_a_name(client, chen, chongqing):
+    # "Muhammad" reads as the reference MUHA-MMAD, which nobody has.
+    wanted = make_inquiry(chongqing, full_name="Muhammad Khan")
+    make_inquiry(chongqing, full_name="Ayesha Malik")
+    client.force_login(chen)
+
+    response = client.get(LIST, {"q": "Muhammad"})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_a_search_never_reaches_another_colleges_inquiry(
+    client, chen, chongqing, jinhua
+):
+    theirs = make_inquiry(jinhua, email="visitor@example.com")
+    client.force_login(chen)
+
+    for term in (theirs.reference, "VISITOR@example.com"):
+        response = client.get(LIST, {"q": term})
+        assert list(response.context["cl"].result_list) == []
+
+
+@pytest.fixture
+def estimating(monkeypatch):
+    """A database that estimates: counts beyond 3 rows are 1,234,567."""
+    monkeypatch.setattr(pagination, "can_estimate", lambda queryset: True)
+    monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: 1_234_567)
+    monkeypatch.setattr(pagination.EstimatedCountPaginator, "exact_up_to", 3)
+
+
+def test_an_estimated_count_says_about_and_is_rounded(
+    client, root, chongqing, estimating
+):
+    fill(chongqing, 5)
+    client.force_login(root)
+
+    html = client.get(LIST).content.decode()
+
+    assert "about 1,200,000 inquiries" in html
+    assert "1,234,567" not in html
+    assert "Select all inquiries in this list (about 1,200,000)" in html
+
+
+def test_a_count_within_the_exact_range_is_exact(client, root, chongqing, estimating):
+    fill(chongqing, 3)
+    client.force_login(root)
+
+    response = client.get(LIST)
+
+    assert response.context["cl"].result_count == 3
+    assert not response.context["cl"].count_estimated
+    assert "about" not in response.content.decode()
+
+
+def test_a_page_beyond_the_rows_of_an_estimate_is_empty_not_an_error(
+    client, root, chongqing, estimating
+):
+    fill(chongqing, 5)
+    client.force_login(root)
+
+    response = client.get(LIST, {"p": 40})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_an_estimated_count_is_exact_on_a_database_without_estimates(chongqing):
+    fill(chongqing, 5)
+    paginator = pagination.EstimatedCountPaginator(Inquiry.objects.all(), 2)
+    if pagination.can_estimate(Inquiry.objects.all()):
+        paginator.exact_up_to = 100
+    assert paginator.count == 5
+    assert not paginator.estimated
+    assert paginator.num_pages == 3
+
+
+def test_the_dashboard_keeps_its_figures_apart_for_each_set_of_colleges(
+    client, root, chen, chongqing, jinhua
+):
+    make_inquiry(chongqing, nationality="VN")
+    make_inquiry(jinhua, nationality="KZ")
+    client.force_login(root)
+    assert client.get(DASHBOARD).context["summary"]["total"] == 2
+
+    client.force_login(chen)
+    response = client.get(DASHBOARD)
+
+    assert response.context["summary"]["total"] == 1
+    assert "Kazakhstan" not in response.content.decode()
+
+
+def test_the_dashboard_counts_again_only_after_a_minute(
+    client, chen, chongqing, django_assert_max_num_queries
+):
+    make_inquiry(chongqing)
+    client.force_login(chen)
+    first = queries_for(client, DASHBOARD)
+    make_inquiry(chongqing)
+
+    again = queries_for(client, DASHBOARD)
+
+    # The five grouped counts are not asked again; the figures are a minute old.
+    assert again == first - 5
+    assert client.get(DASHBOARD).context["summary"]["total"] == 1
+
+
+def test_the_nationality_filter_never_shows_another_colleges_applicants(
+    client, root, chen, chongqing, jinhua
+):
+    make_inquiry(chongqing, nationality="VN")
+    make_inquiry(jinhua, nationality="KZ")
+    client.force_login(root)
+    assert "Kazakhstan" in client.get(LIST).content.decode()
+
+    client.force_login(chen)
+
+    html = client.get(LIST).content.decode()
+    assert "Viet Nam" in html or "Vietnam" in html
+    assert "Kazakhstan" not in html
