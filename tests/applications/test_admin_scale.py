@@ -2,10 +2,13 @@
 per page, exact look-ups for a reference or an e-mail address, an honest
 count when it is estimated, and figures kept per set of colleges."""
 
+from datetime import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import pagination
 from applications.models import Inquiry
@@ -237,3 +240,26 @@ def test_the_nationality_filter_never_shows_another_colleges_applicants(
     html = client.get(LIST).content.decode()
     assert "Viet Nam" in html or "Vietnam" in html
     assert "Kazakhstan" not in html
+
+
+def test_the_date_drill_down_runs_from_the_first_to_the_last_inquiry(
+    client, root, chongqing
+):
+    for when in ("2023-11-20 10:00", "2025-02-03 10:00", "2025-04-30 10:00"):
+        inquiry = make_inquiry(chongqing)
+        Inquiry.objects.filter(pk=inquiry.pk).update(
+            created_at=timezone.make_aware(datetime.fromisoformat(when))
+        )
+    client.force_login(root)
+
+    years = client.get(LIST).content.decode()
+    months = client.get(LIST, {"created_at__year": 2025}).content.decode()
+
+    for year in ("2023", "2024", "2025"):
+        assert f"created_at__year={year}" in years
+    assert "created_at__year=2022" not in years
+    assert "created_at__year=2026" not in years
+    for month in (2, 3, 4):
+        assert f"?created_at__month={month}&amp;created_at__year=2025" in months
+    assert "created_at__month=1&" not in months
+    assert "created_at__month=5&" not in months
