@@ -112,8 +112,16 @@ def run_lighthouse(url, out_path, cpu_slowdown=None):
     ]
     if cpu_slowdown is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}")
-    subprocess.run(command, env=env, check=True, timeout=300)
-    return json.loads(Path(out_path).read_text())
+    # Lighthouse itself says "run Lighthouse again" when a trace goes wrong
+    # (NO_NAVSTART, NO_FCP), which happens on a busy machine: up to 3 tries.
+    for attempt in range(3):
+        completed = subprocess.run(command, env=env, check=False, timeout=300)
+        if completed.returncode == 0:
+            return json.loads(Path(out_path).read_text())
+        log(
+            f"  Lighthouse failed (exit {completed.returncode}), try {attempt + 1} of 3"
+        )
+    raise RuntimeError(f"Lighthouse could not audit {url}")
 
 
 def _score(value):

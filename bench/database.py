@@ -36,8 +36,10 @@ def prepare(marker_path, *, colleges, inquiries, log):
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("load_seeds", verbosity=0)
-    if done == wanted:
+    if done == wanted and (colleges or inquiries):
         log("scale data already generated: reused")
+    elif done == wanted:
+        pass
     elif "generate_scale_data" not in get_commands():
         log("generate_scale_data is not available: seed content only")
     elif colleges or inquiries:

@@ -79,6 +79,8 @@ def all_passed(report):
     verdicts = [row["passed"] for row in report["pages"] if row["passed"] is not None]
     verdicts.append(report["inquiries"]["passed"])
     verdicts.append(report["memory"]["passed"])
+    if report.get("admin"):
+        verdicts.append(report["admin"].get("all_ok", False))
     return all(verdicts)
 
 
@@ -168,17 +170,24 @@ def _first_hit_lines(first_hits):
 
 def _admin_lines(admin):
     if not admin:
-        return ["Admin timings: not measured (no timing command).", ""]
-    lines = [f"## Admin at {admin.get('inquiries', '?'):,} inquiries", ""]
-    timings = admin.get("timings")
-    if isinstance(timings, list) and timings and isinstance(timings[0], dict):
-        keys = list(timings[0])
-        lines.append("| " + " | ".join(keys) + " |")
-        lines.append("| " + " | ".join("---" for _ in keys) + " |")
-        for row in timings:
-            lines.append("| " + " | ".join(str(row.get(k, "")) for k in keys) + " |")
-    else:
-        lines += ["```json", json.dumps(admin, indent=2, ensure_ascii=False), "```"]
+        return ["Admin timings: not measured (no `time_admin` command).", ""]
+    if "results" not in admin:
+        return [f"Admin timings failed: {admin.get('error', '?')}", ""]
+    lines = [
+        f"## Admin at {admin['inquiries']:,} inquiries",
+        "",
+        f"`manage.py time_admin` ({admin['database']}, Django's test client, no "
+        f"server): median of {admin['repeat']} requests after a first one.",
+        "",
+        "| who | page | median ms | first ms | queries | target ms | result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in admin["results"]:
+        lines.append(
+            f"| {row['user']} | {row['case']} | {row['median_ms']:.0f} | "
+            f"{row['first_ms']:.0f} | {row['queries']} | {row['target_ms']} | "
+            f"{_verdict(row['ok'])} |"
+        )
     lines.append("")
     return lines
 

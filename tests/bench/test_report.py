@@ -191,3 +191,31 @@ def test_cpu_slowdown_is_lowered_only_on_a_slow_host():
     assert calibrated_slowdown(2600) == 4.0
     assert calibrated_slowdown(875) == 2.0
     assert calibrated_slowdown(300) == 1.0
+
+
+def test_admin_timings_are_tabled_and_count_towards_the_verdict():
+    data = sample_report()
+    data["pages"] = data["pages"][:1]  # the bare view only: no page verdict
+    data["admin"] = {
+        "database": "sqlite",
+        "inquiries": 1000000,
+        "repeat": 11,
+        "all_ok": False,
+        "results": [
+            {
+                "user": "officer",
+                "case": "dashboard",
+                "median_ms": 1250.4,
+                "first_ms": 2300.0,
+                "queries": 9,
+                "target_ms": 1000,
+                "ok": False,
+            },
+        ],
+    }
+    md = report.markdown(data)
+    assert "## Admin at 1,000,000 inquiries" in md
+    assert "| officer | dashboard | 1250 | 2300 | 9 | 1000 | **FAIL** |" in md
+    assert report.all_passed(data) is False
+    data["admin"]["all_ok"] = True
+    assert report.all_passed(data) is True
