@@ -101,8 +101,13 @@ class Visitor:
     def language_of(path):
         return path.strip("/").split("/", 1)[0]
 
-    def send_inquiry(self, base, slug, language, data, address):
-        """One try; the reference shown, or None and whether to try again."""
+    def send_inquiry(
+        self, base, slug, language, data, address, *, others=(), pause=0.25
+    ):
+        """One try; the reference shown, or None and whether to try again.
+
+        A failed confirmation page is reloaded, from ``others`` servers too.
+        """
         form = f"/{language}/institutions/{slug}/inquire/"
         status, _headers, html = self.request(base, "GET", form)
         if status != 200:
@@ -126,9 +131,21 @@ class Visitor:
         if status != 303:
             return None, status in RETRY_STATUSES
         location = urlsplit(headers["Location"]).path
-        status, _headers, html = self.request(base, "GET", location)
+        # The inquiry is saved: a visitor whose confirmation page fails
+        # reloads it rather than send the inquiry again.
+        bases = [base, *(other for other in others if other != base)]
+        for reload in range(20):
+            try:
+                status, _headers, html = self.request(
+                    bases[reload % len(bases)], "GET", location
+                )
+            except NETWORK_ERRORS:
+                status = None
+            if status not in RETRY_STATUSES | {None}:
+                break
+            time.sleep(pause)
         if status != 200:
-            return None, status in RETRY_STATUSES
+            return None, status in RETRY_STATUSES | {None}
         found = REFERENCE.search(html)
         if found is None:
             raise AssertionError(f"no reference on {base}{location}")
@@ -197,7 +214,13 @@ class Load:
                 address = self.next_address()
                 try:
                     reference, again = visitor.send_inquiry(
-                        base, self.slug, language, data, address
+                        base,
+                        self.slug,
+                        language,
+                        data,
+                        address,
+                        others=self.servers,
+                        pause=self.pause,
                     )
                 except NETWORK_ERRORS:
                     reference, again = None, True
