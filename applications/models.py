@@ -202,6 +202,7 @@ class Inquiry(models.Model):
         # e-mail address, whatever its case; the rare "mail failed" rows.
         indexes = [
             models.Index(fields=["institution", "status"]),
+            models.Index(fields=["created_at", "id"], name="inquiry_date_id"),
             models.Index(
                 fields=["institution", "created_at"], name="inquiry_college_date"
             ),
