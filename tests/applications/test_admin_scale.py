@@ -94,6 +94,22 @@ def test_the_superusers_list_asks_a_fixed_number_of_queries(
     assert len(shown) == min(size + 3, 100)
 
 
+def test_a_later_page_asks_one_query_more_whatever_the_size(
+    client, root, chongqing, django_assert_num_queries
+):
+    fill(chongqing, 230)
+    client.force_login(root)
+    client.get(LIST)
+
+    # The first page's queries, and the ids of the page before its rows.
+    with django_assert_num_queries(12):
+        response = client.get(LIST, {"p": 3})
+
+    shown = list(response.context["cl"].result_list)
+    assert len(shown) == 30
+    assert shown == sorted(shown, key=lambda i: (i.created_at, i.pk), reverse=True)
+
+
 def test_it_finds_a_reference_exactly_as_read_out_on_the_phone(client, chen, chongqing):
     wanted, other = fill(chongqing, 2)
     client.force_login(chen)

@@ -88,11 +88,19 @@ class Command(BaseCommand):
         after_colleges = time.perf_counter()
         builder.make_inquiries(inquiries, order, members)
         finished = time.perf_counter()
-        if connection.vendor in ("postgresql", "sqlite"):
+        if (
+            connection.vendor in ("postgresql", "sqlite")
+            and not connection.in_atomic_block
+        ):
             # Fresh statistics, so that the query planner (and the estimated
-            # counts of the admin list) know the tables' new size at once.
+            # counts of the admin list) know the tables' new size at once;
+            # on PostgreSQL, VACUUM also lets the list read ids from its
+            # indexes alone.
+            command = (
+                "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+            )
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(command)
         if verbose:
             self.stdout.write(
                 f"Created {builder.report} "
