@@ -72,6 +72,12 @@ def parse_args(argv=None):
         help="also write the Markdown table to this file",
     )
     parser.add_argument(
+        "--admin-repeat",
+        type=int,
+        default=int(env("BENCH_ADMIN_REPEAT", 5)),
+        help="timed requests per admin page (time_admin --repeat)",
+    )
+    parser.add_argument(
         "--prepare-only",
         action="store_true",
         help="only make the database (the scale data takes minutes), measure nothing",
@@ -204,7 +210,7 @@ def measure_inquiries(server, form_path, args, out_dir, run_tag):
     return result, references
 
 
-def admin_timings(env):
+def admin_timings(env, repeat):
     """The admin list and dashboard timed by ``manage.py time_admin`` (the
     test client against the bench database, no server), as its JSON."""
     from django.core.management import get_commands
@@ -213,7 +219,7 @@ def admin_timings(env):
         log("time_admin is not available: admin timings skipped")
         return None
     completed = subprocess.run(
-        [sys.executable, "manage.py", "time_admin", "--repeat", "11"],
+        [sys.executable, "manage.py", "time_admin", "--repeat", str(repeat)],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -325,7 +331,7 @@ def main(argv=None):
     inquiry.update(path=form_path, clients=CLIENTS)
     connections.close_all()
     log("admin timings")
-    admin = admin_timings(env)
+    admin = admin_timings(env, args.admin_repeat)
 
     bare_row = reports.page_row(
         "bare view", "/bench/bare", "bare", bare_first, bare_rps, None
