@@ -288,13 +288,16 @@ def main(argv=None):
         pages = classify_pages(server.base_url, page_list)
         log("bare view")
         bare_first = measure(server.base_url + "/bench/bare", args)
+        log(f"  {bare_first.requests_per_s:.1f} req/s")
         # Rows are ratioed once the bare view's last run is in; measure now.
         raw = []
         for name, path, kind in pages:
             log(f"{name} ({kind}) {path}")
             raw.append((name, path, kind, measure(server.base_url + path, args)))
+            log(f"  {raw[-1][3].requests_per_s:.1f} req/s")
         log("bare view again")
         bare_last = measure(server.base_url + "/bench/bare", args)
+        log(f"  {bare_last.requests_per_s:.1f} req/s")
         bare_rps = (bare_first.requests_per_s + bare_last.requests_per_s) / 2
         page_results = [
             reports.page_row(name, path, kind, result, bare_rps, TARGETS[kind])
