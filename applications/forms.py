@@ -10,7 +10,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -103,18 +103,10 @@ class MessageField(PlainTextField):
 
 def _html_attrs(attrs):
     # As Django's widgets/attrs.html writes them: True alone, False not at all.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(" {}", name)
-                if value is True
-                else format_html(' {}="{}"', name, value),
-            )
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -127,31 +119,33 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>\n',
-                (
-                    (
-                        str(option["value"]),
-                        _html_attrs(option["attrs"]),
-                        option["label"],
-                    )
-                    for option in options
-                ),
+        # Widget's context has the attributes and the value, without the
+        # option dictionaries that ChoiceWidget would build for a template.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        wanted = set(widget["value"])
+        selected = []
+
+        def option(value, label):
+            value = "" if value is None else str(value)
+            chosen = not selected and value in wanted
+            if chosen:
+                selected.append(value)
+            mark = " selected" if chosen else ""
+            return (
+                f'\n  <option value="{escape(value)}"{mark}>{escape(label)}</option>\n'
             )
-            if group_name:
-                html = format_html(
-                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html
-                )
-            parts.append(html)
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _html_attrs(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308  (each part built by format_html)
+
+        parts = []
+        for value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                options = "".join(option(v, text) for v, text in label)
+                group = escape(value)
+                parts.append(f'\n  <optgroup label="{group}">{options}\n  </optgroup>')
+            else:
+                parts.append(option(value, label))
+        attributes = _html_attrs(widget["attrs"])
+        return mark_safe(  # noqa: S308  (every value above is escaped)
+            f'<select name="{escape(name)}"{attributes}>{"".join(parts)}\n</select>'
         )
 
 
