@@ -242,12 +242,50 @@ class InquiryChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         self.count_estimated = getattr(self.paginator, "estimated", False)
-        self.result_count_display = formats.number_format(
-            self.result_count, force_grouping=True
-        )
+        lower_bound = getattr(self.paginator, "lower_bound", False)
+        exact_up_to = getattr(self.paginator, "exact_up_to", EXACT_UP_TO)
+        shown = exact_up_to if lower_bound else self.result_count
+        count = {"count": formats.number_format(shown, force_grouping=True)}
         self.exact_up_to_display = formats.number_format(
-            EXACT_UP_TO, force_grouping=True
+            exact_up_to, force_grouping=True
         )
+        exact = {"exact": self.exact_up_to_display}
+        if lower_bound:
+            self.count_texts = {
+                "title": gettext(
+                    "Counted exactly up to %(exact)s; beyond that, not counted, "
+                    "to keep the list quick."
+                )
+                % exact,
+                "inquiries": gettext("more than %(count)s inquiries") % count,
+                "results": gettext("more than %(count)s results") % count,
+                "select_all": gettext(
+                    "Select all inquiries in this list (more than %(count)s)"
+                )
+                % count,
+                "all_selected": gettext(
+                    "All inquiries in this list selected (more than %(count)s)"
+                )
+                % count,
+            }
+        else:
+            self.count_texts = {
+                "title": gettext(
+                    "Counted exactly up to %(exact)s; beyond that, estimated "
+                    "from the database’s statistics."
+                )
+                % exact,
+                "inquiries": gettext("about %(count)s inquiries") % count,
+                "results": gettext("about %(count)s results") % count,
+                "select_all": gettext(
+                    "Select all inquiries in this list (about %(count)s)"
+                )
+                % count,
+                "all_selected": gettext(
+                    "All inquiries in this list selected (about %(count)s)"
+                )
+                % count,
+            }
 
 
 SUBMISSION_FIELDS = (

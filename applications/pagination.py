@@ -4,8 +4,8 @@
 an index answers at once. Beyond that, on PostgreSQL, it takes the planner's
 estimate (``EXPLAIN``), which costs nothing whatever the size; the admin then
 says "about 1,000,000", rounded so that it claims no more precision than it
-has. SQLite has no such estimate, but counts a filtered list through the
-same indexes quickly enough, so there the count stays exact.
+has. SQLite has no such estimate: there the admin says "more than 10,000",
+and the pages go on for as long as there are rows.
 """
 
 import json
@@ -55,18 +55,19 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        if not can_estimate(queryset):
-            self.estimated = False
-            return queryset.count()
         # One query that reads at most exact_up_to + 1 index entries.
         capped = queryset.order_by().values("pk")[: self.exact_up_to + 1].count()
         if capped <= self.exact_up_to:
-            self.estimated = False
             return capped
         self.estimated = True
+        if not can_estimate(queryset):
+            # No estimate to be had: all that is known is "more than".
+            self.lower_bound = True
+            return capped
         return round_estimate(max(planner_estimate(queryset), capped))
 
     estimated = False
+    lower_bound = False
 
     def validate_number(self, number):
         if not self.count or not self.estimated:

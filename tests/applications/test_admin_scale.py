@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import pagination
+from applications import admin, pagination
 from applications.models import Inquiry
 from tests.factories import make_inquiry
 
@@ -203,14 +203,20 @@ def test_a_page_beyond_the_rows_of_an_estimate_is_empty_not_an_error(
     assert list(response.context["cl"].result_list) == []
 
 
-def test_an_estimated_count_is_exact_on_a_database_without_estimates(chongqing):
-    fill(chongqing, 5)
-    paginator = pagination.EstimatedCountPaginator(Inquiry.objects.all(), 2)
-    if pagination.can_estimate(Inquiry.objects.all()):
-        paginator.exact_up_to = 100
-    assert paginator.count == 5
-    assert not paginator.estimated
-    assert paginator.num_pages == 3
+def test_without_an_estimate_the_count_says_more_than_and_the_pages_go_on(
+    client, root, chongqing, monkeypatch
+):
+    monkeypatch.setattr(pagination, "can_estimate", lambda queryset: False)
+    monkeypatch.setattr(pagination.EstimatedCountPaginator, "exact_up_to", 3)
+    monkeypatch.setattr(admin.InquiryAdmin, "list_per_page", 2)
+    fill(chongqing, 9)
+    client.force_login(root)
+
+    first = client.get(LIST)
+    last = client.get(LIST, {"p": 5})
+
+    assert "more than 3 inquiries" in first.content.decode()
+    assert len(last.context["cl"].result_list) == 1
 
 
 def test_the_dashboard_keeps_its_figures_apart_for_each_set_of_colleges(
