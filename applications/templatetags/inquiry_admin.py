@@ -32,14 +32,29 @@ class _RangeDates:
     day without inquiries, which a steady stream hardly has, is listed too.
     """
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, field_name):
         self.queryset = queryset
+        self.field_name = field_name
+        self._bounds = None
+
+    def bounds(self):
+        """The first and last date, each in a query of its own: SQLite reads
+        a lone MIN or MAX from the index, but MIN and MAX together from
+        every row."""
+        if self._bounds is None:
+            queryset = self.queryset.order_by()
+            self._bounds = {
+                "first": queryset.aggregate(v=Min(self.field_name))["v"],
+                "last": queryset.aggregate(v=Max(self.field_name))["v"],
+            }
+        return self._bounds
 
     def aggregate(self, **kwargs):
-        return self.queryset.aggregate(**kwargs)
+        # Django asks for exactly these two: first=Min(field), last=Max(field).
+        return dict(self.bounds())
 
     def datetimes(self, field_name, kind):
-        bounds = self.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+        bounds = self.bounds()
         if bounds["first"] is None:
             return []
         first = timezone.localtime(bounds["first"]).date()
@@ -50,7 +65,7 @@ class _RangeDates:
 class _ChangeListDates:
     def __init__(self, cl):
         self._cl = cl
-        self.queryset = _RangeDates(cl.queryset)
+        self.queryset = _RangeDates(cl.queryset, cl.date_hierarchy)
 
     def __getattr__(self, name):
         return getattr(self._cl, name)
