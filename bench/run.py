@@ -4,9 +4,9 @@ The steps, in order:
 1. prepare the bench's own database (seeds plus scale data, generated once);
 2. start gunicorn with the bare view mounted (``PORTAL_BENCHMARK_VIEW=1``);
 3. for the bare view and each page: a warm-up, then wrk for a bounded time;
-   the bare view is measured first and last, and each page is reported as a
-   ratio of the mean of the two (the machine is shared and noisy; the ratio
-   holds better from run to run than requests per second);
+   bare view and pages alternate, and each page is reported as a ratio of
+   the bare runs either side of it (the machine is shared and noisy; the
+   ratio holds better from run to run than requests per second);
 4. the same pages with the page cache turned off: what a first hit after a
    change costs;
 5. inquiries from 16 concurrent clients, then a count in the database that
@@ -141,17 +141,33 @@ TARGETS = {
 }
 
 
-def measure_pages(server, pages, args, bare_rps, kind_override=None):
+def measure_bare(server, args):
+    log("bare view")
+    result = measure(server.base_url + "/bench/bare", args)
+    log(f"  {result.requests_per_s:.1f} req/s")
+    return result
+
+
+def measure_pages(server, pages, args, bare_runs, kind_override=None):
+    """Bare view, page, bare view, page, ..., bare view: each page is held
+    against the mean of the bare runs either side of it, so that a change in
+    the machine's load during the run moves both alike.
+
+    ``bare_runs`` gets every bare run appended; it must hold one to start.
+    """
     rows = []
     for name, path, kind in pages:
         kind = kind_override or kind
         log(f"{name} ({kind}) {path}")
         result = measure(server.base_url + path, args)
+        log(f"  {result.requests_per_s:.1f} req/s")
+        bare_runs.append(measure_bare(server, args))
+        bare_rps = (bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s) / 2
         label = name if kind_override is None else f"{name}, page cache off"
-        rows.append(
-            reports.page_row(label, path, kind, result, bare_rps, TARGETS[kind])
-        )
-        log(f"  {rows[-1]['requests_per_s']} req/s, ratio {rows[-1]['ratio']}")
+        row = reports.page_row(label, path, kind, result, bare_rps, TARGETS[kind])
+        row["bare_requests_per_s"] = round(bare_rps, 1)
+        rows.append(row)
+        log(f"  ratio {row['ratio']}")
     return rows
 
 
@@ -286,27 +302,16 @@ def main(argv=None):
     with server:
         fetch(server.base_url + "/bench/bare")
         pages = classify_pages(server.base_url, page_list)
-        log("bare view")
-        bare_first = measure(server.base_url + "/bench/bare", args)
-        log(f"  {bare_first.requests_per_s:.1f} req/s")
-        # Rows are ratioed once the bare view's last run is in; measure now.
-        raw = []
-        for name, path, kind in pages:
-            log(f"{name} ({kind}) {path}")
-            raw.append((name, path, kind, measure(server.base_url + path, args)))
-            log(f"  {raw[-1][3].requests_per_s:.1f} req/s")
-        log("bare view again")
-        bare_last = measure(server.base_url + "/bench/bare", args)
-        log(f"  {bare_last.requests_per_s:.1f} req/s")
-        bare_rps = (bare_first.requests_per_s + bare_last.requests_per_s) / 2
-        page_results = [
-            reports.page_row(name, path, kind, result, bare_rps, TARGETS[kind])
-            for name, path, kind, result in raw
-        ]
+        bare_runs = [measure_bare(server, args)]
+        page_results = measure_pages(server, pages, args, bare_runs)
         log("inquiries")
         inquiry_result, references = measure_inquiries(
             server, form_path, args, out_dir, run_tag
         )
+        bare_runs.append(measure_bare(server, args))
+        inquiry_bare_rps = (
+            bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s
+        ) / 2
         rss = server.worker_rss_mb()
         log("first hits after a change")
         cached_pages = [p for p in pages if p[2] == "cached"]
@@ -315,8 +320,9 @@ def main(argv=None):
 
     uncached_env = {**env, "BENCH_PAGE_CACHE": "off"}
     with Server(uncached_env, port, args.workers, out_dir / "server.log") as server:
+        bare_runs.append(measure_bare(server, args))
         uncached_rows = measure_pages(
-            server, cached_pages, args, bare_rps, kind_override="uncached"
+            server, cached_pages, args, bare_runs, kind_override="uncached"
         )
 
     extra = inquiry_result.extra.get("inquiries", {})
@@ -324,7 +330,7 @@ def main(argv=None):
     saved = database.count_run_inquiries(run_tag)
     inquiry = reports.inquiry_row(
         inquiry_result,
-        bare_rps,
+        inquiry_bare_rps,
         acknowledged=extra.get("acknowledged", 0),
         confirmed=len(references),
         saved=saved,
@@ -336,17 +342,24 @@ def main(argv=None):
     log("admin timings")
     admin = admin_timings(env, args.admin_repeat)
 
+    bare_rps = statistics.mean(run.requests_per_s for run in bare_runs)
     bare_row = reports.page_row(
-        "bare view", "/bench/bare", "bare", bare_first, bare_rps, None
+        "bare view (mean of all runs)",
+        "/bench/bare",
+        "bare",
+        bare_runs[0],
+        bare_rps,
+        None,
     )
     bare_row.update(
         requests_per_s=round(bare_rps, 1),
-        runs_requests_per_s=[
-            round(bare_first.requests_per_s, 1),
-            round(bare_last.requests_per_s, 1),
-        ],
+        p50_ms=round(statistics.median(r.latency_ms["p50"] for r in bare_runs), 2),
+        p99_ms=round(statistics.median(r.latency_ms["p99"] for r in bare_runs), 2),
+        runs_requests_per_s=[round(r.requests_per_s, 1) for r in bare_runs],
+        bare_requests_per_s=round(bare_rps, 1),
         ratio=1.0,
     )
+    inquiry["bare_requests_per_s"] = round(inquiry_bare_rps, 1)
     report = {
         "date": started.isoformat(timespec="seconds"),
         "machine": description,
@@ -381,8 +394,11 @@ NOTES = [
     "wrk (Debian's package) with 2 threads; each page gets a warm-up run first, "
     "whose numbers are dropped.",
     "The bare view (`/bench/bare`, mounted only with `PORTAL_BENCHMARK_VIEW=1`) "
-    "returns two bytes through the whole middleware stack; it is measured "
-    "before and after the pages and the ratio uses the mean of the two runs.",
+    "returns two bytes through the whole middleware stack. It is measured "
+    "before the first page and after every page (bare, page, bare, page, ..., "
+    "bare), and each page's ratio uses the mean of the two bare runs either "
+    "side of it (shown as *bare req/s*); the bare row gives the mean and the "
+    "median latencies of all its runs.",
     "A page is *cached* when its second request is a hit in the pages cache "
     "(`X-Page-Cache: hit`); any other page is rendered on every request and "
     "held to the uncached target.",

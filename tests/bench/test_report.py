@@ -97,6 +97,7 @@ def sample_report():
         "bare view", "/bench/bare", "bare", result(3000), 300.0, None
     )
     home = report.page_row("home", "/en/", "cached", result(1800), 300.0, 0.7)
+    home["bare_requests_per_s"] = 300.0
     q = inquiries()
     q.update(path="/en/institutions/x/inquire/", clients=16)
     return {
@@ -126,7 +127,7 @@ def sample_report():
 def test_markdown_shows_each_row_with_its_verdict(tmp_path):
     data = sample_report()
     md = report.write(data, tmp_path, "20260101-000000")
-    assert "| home | `/en/` | 180 | 2.5 | 9.9 | 0.60 | ≥ 0.7 | **FAIL** |" in md
+    assert "| home | `/en/` | 180 | 2.5 | 9.9 | 300 | 0.60 | ≥ 0.7 | **FAIL** |" in md
     assert "3,004 colleges, 1,000,000 inquiries" in md
     assert "2 × Test CPU" in md
     assert (
