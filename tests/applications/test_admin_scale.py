@@ -285,3 +285,27 @@ def test_the_date_drill_down_runs_from_the_first_to_the_last_inquiry(
         assert f"?created_at__month={month}&amp;created_at__year=2025" in months
     assert "created_at__month=1&" not in months
     assert "created_at__month=5&" not in months
+
+
+def test_past_thirty_colleges_the_college_filter_is_one_drop_down_in_your_language(
+    client, root, chongqing
+):
+    from tests.institutions.many_colleges import add_colleges
+
+    add_colleges(40)
+    make_inquiry(chongqing, full_name="Applicant at Chongqing")
+    client.force_login(root)
+
+    english = client.get(f"{LIST}?institution__id__exact={chongqing.pk}")
+    page = english.content.decode()
+    assert '<select name="institution__id__exact"' in page
+    chosen = f'<option value="{chongqing.pk}" selected>{chongqing.name_en}</option>'
+    assert chosen in page
+    assert "<option value=" in page and "Generated College 0039" in page
+
+    chinese = client.get(
+        f"{LIST}?institution__id__exact={chongqing.pk}",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert f">{chongqing.name_zh_hans}</option>" in chinese.content.decode()
+    assert "生成学院0039" in chinese.content.decode()
