@@ -387,6 +387,8 @@ LOGGING = {
         # The access line says it already; 5xx still come with their traceback.
         "django.request": {"level": "ERROR"},
         "django.server": {"handlers": [], "propagate": False},
+        # SQL with its parameters (names, addresses) even at PORTAL_LOG_LEVEL=DEBUG.
+        "django.db.backends": {"level": "INFO"},
     },
     "root": {"handlers": ["console"], "level": env_str("PORTAL_LOG_LEVEL", "INFO")},
 }
