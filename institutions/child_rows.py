@@ -85,13 +85,25 @@ def attach_children(instance, children):
     for child in children:
         model, fk = _relation(type(instance), child.relation)
         rows = getattr(instance, child.annotation) or []
-        objects = [model(**row) for row in rows]
+        objects = [_from_row(model, row) for row in rows]
         ordering = model._meta.ordering
         if ordering:
             objects.sort(key=lambda obj: tuple(getattr(obj, f) for f in ordering))
         for obj in objects:
             setattr(obj, fk, instance)
         attach(instance, child.relation, objects, to_attr=child.to_attr)
+
+
+def _from_row(model, row):
+    """A model instance from a JSON row, as a queryset would build it.
+
+    ``from_db`` rather than ``model(**row)``: keyword handling in
+    ``__init__`` took most of the time of a directory page. It wants the
+    values in the model's field order, which a JSON object (PostgreSQL's
+    jsonb reorders keys) does not keep.
+    """
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in row]
+    return model.from_db(None, names, [row[name] for name in names])
 
 
 def attach(instance, relation, objects, to_attr=""):
