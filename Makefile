@@ -99,7 +99,7 @@ messages: $(VENV)/.runtime
 	msgcat --use-first locale/fragments/*.po -o var/compendium.po
 	@# makemessages guesses fuzzy translations from similar strings: drop the
 	@# guesses, but keep the header (its charset) that it also marks fuzzy.
-	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' locale/zh_Hans/LC_MESSAGES/django.po
+	sed -i '1,/^$$/{/^#, fuzzy$$/d}' locale/zh_Hans/LC_MESSAGES/django.po
 	@# Chinese has one plural form; xgettext leaves room for two.
 	sed -i '/^msgstr\[1\] ""$$/d' locale/zh_Hans/LC_MESSAGES/django.po
 	msgattrib --clear-fuzzy --empty -o locale/zh_Hans/LC_MESSAGES/django.po \
