@@ -16,10 +16,11 @@ officer of one college never meets another college's data in the admin:
 A superuser sees everything.
 """
 
+from html import escape
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -105,15 +106,18 @@ class ScopedCollegeFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
             for value in (values if isinstance(values, list) else [values])
         ]
         self.selected = str(self.lookup_val[-1]) if self.lookup_val else ""
-        # Built here rather than in the template: thousands of options through
-        # the template engine cost more than the rest of the page.
-        self.options_html = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (pk, mark_safe(" selected") if str(pk) == self.selected else "", label)
+        # Built here rather than in the template, and with the standard
+        # library's escape rather than format_html: thousands of options
+        # took longer than the rest of the page either way.
+        self.options_html = mark_safe(
+            "".join(
+                '<option value="{}"{}>{}</option>'.format(
+                    escape(str(pk)),
+                    " selected" if str(pk) == self.selected else "",
+                    escape(str(label)),
+                )
                 for pk, label in self.lookup_choices
-            ),
+            )
         )
 
 
