@@ -2,7 +2,7 @@
 
 Nothing about an applicant is shown to anyone who does not present both the
 reference and the e-mail address of the inquiry (the confirmation page reads
-its reference from the session of the browser that sent it).
+its reference from a signed cookie of the browser that sent it).
 """
 
 import logging
@@ -34,7 +34,13 @@ from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "applications:sent"
+# The confirmation's reference travels in a signed cookie rather than in the
+# session: a visitor gets no session row, an inquiry costs one write fewer,
+# and a saved inquiry cannot turn into an error page because the session
+# could not be written (a database failover at that moment gave a 400).
+SENT_COOKIE = "inquiry_sent"
+SENT_COOKIE_SALT = "applications.inquiry-sent"
+SENT_COOKIE_MAX_AGE = 24 * 60 * 60
 
 # What each status means to the applicant, in plain words. Spam is shown as
 # merely closed: the status page must not teach a robot what we think of it.
@@ -147,9 +153,17 @@ class InquiryCreateView(View):
                 logger.info("Inquiry form: trap field filled; nothing saved")
             return self.render_form(form, status=400)
         inquiry = submit_inquiry(form)
-        request.session[SESSION_KEY] = inquiry.reference
         response = redirect("applications:inquiry-sent")
         response.status_code = 303  # See Other: the reload of the page is a GET
+        response.set_signed_cookie(
+            SENT_COOKIE,
+            inquiry.reference,
+            salt=SENT_COOKIE_SALT,
+            max_age=SENT_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
         return response
 
 
@@ -157,7 +171,9 @@ class InquiryCreateView(View):
 @require_GET
 def inquiry_sent(request):
     """The confirmation, for the browser that has just sent an inquiry."""
-    reference = request.session.get(SESSION_KEY)
+    reference = request.get_signed_cookie(
+        SENT_COOKIE, default=None, salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_MAX_AGE
+    )
     inquiry = (
         Inquiry.objects.select_related("institution")
         .filter(reference=reference)

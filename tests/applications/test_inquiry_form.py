@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -119,6 +120,28 @@ def test_it_shows_the_reference_on_the_confirmation_page(client, chongqing):
 
 def test_it_sends_a_visitor_without_an_inquiry_from_the_confirmation_page(client):
     response = client.get("/en/inquiries/sent/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/inquiries/status/"
+
+
+def test_sending_an_inquiry_writes_no_session(client, chongqing):
+    # The confirmation's reference is in a signed cookie: a visitor's inquiry
+    # must not fail, or cost a write, for the sake of a session.
+    response = client.post(form_url(chongqing), form_data())
+    assert response.status_code == 303
+    assert not Session.objects.exists()
+    assert "sessionid" not in response.cookies
+    sent = response.cookies["inquiry_sent"]
+    assert sent["httponly"] and sent["samesite"] == "Lax"
+
+
+def test_a_forged_confirmation_cookie_shows_no_inquiry(client, chongqing):
+    client.post(form_url(chongqing), form_data(full_name="Ana Real"))
+    other = Inquiry.objects.get().reference
+    # Someone who writes a reference into the cookie by hand, unsigned.
+    stranger = Client()
+    stranger.cookies["inquiry_sent"] = other
+    response = stranger.get("/en/inquiries/sent/")
     assert response.status_code == 302
     assert response["Location"] == "/en/inquiries/status/"
 
