@@ -5,6 +5,7 @@ reference and the e-mail address of the inquiry (the confirmation page reads
 its reference from a signed cookie of the browser that sent it).
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -103,13 +104,17 @@ def rate_limited(request):
     return response
 
 
-def form_page_variant(request):
-    # The terms on offer follow the calendar.
-    return timezone.localdate().isoformat()
+def until_midnight():
+    """Seconds a form page may be kept: the terms on offer follow the calendar."""
+    now = timezone.localtime()
+    midnight = datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
+    )
+    return max(int((midnight - now).total_seconds()), 1)
 
 
 @method_decorator(csrf_protect, name="dispatch")
-@method_decorator(cached_page(variant=form_page_variant, csrf=True), name="get")
+@method_decorator(cached_page(csrf=True, lifetime=until_midnight), name="get")
 @method_decorator(never_cache, name="post")
 class InquiryCreateView(View):
     """The inquiry form of one published college."""
@@ -194,12 +199,12 @@ def inquiry_sent(request):
     )
 
 
-def status_page_variant(request):
+def no_reference(request):
     # A reference in the address is the visitor's own: not cached.
-    return None if request.GET.get("reference") else ""
+    return not request.GET.get("reference")
 
 
-@cached_page(variant=status_page_variant, csrf=True)
+@cached_page(cacheable=no_reference, csrf=True)
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])

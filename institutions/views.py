@@ -65,16 +65,12 @@ def in_contract_order(sections):
     return sorted(sections, key=lambda section: section.position)
 
 
-def directory_variant(request):
-    """What a home page depends on, or None for a search (not cached)."""
-    if request.GET.get("q", "").strip():
-        return None
-    return urlencode(
-        [(name, request.GET.get(name, "")) for name in ("province", "kind", "page")]
-    )
+def not_a_search(request):
+    """A search is the visitor's own, and is not cached."""
+    return not request.GET.get("q", "").strip()
 
 
-@method_decorator(cached_page(variant=directory_variant), name="dispatch")
+@method_decorator(cached_page(cacheable=not_a_search), name="dispatch")
 class HomeView(TemplateView):
     """Every published college, a page at a time, with filters and a search."""
 

@@ -1,7 +1,9 @@
 """Whole public pages, kept in the shared ``pages`` cache.
 
-A page is cached per language and address. A hit costs two cache reads and
-no database query at all. Every entry remembers the content *generation* it
+A page is cached per address (its path names its language, and the query
+string is part of it). A hit is answered by ``PageCacheMiddleware`` before
+sessions, locale, CSRF and the URL resolver run: two cache reads and no
+database query at all. Every entry remembers the content *generation* it
 was rendered in; when staff save or delete anything of a college (see
 ``connect``), the generation changes and every cached page is stale at once.
 Nothing is ever deleted, so the rate-limit counters that may share a Redis
@@ -11,8 +13,8 @@ Pages with a form keep CSRF working: the view renders ``CSRF_PLACEHOLDER``
 where the token goes, and every response gets the visitor's own token in its
 place, so a cached copy never hands one visitor's token to another.
 
-Responses carry an ETag, so that ConditionalGetMiddleware answers 304 to a
-browser that already has the page; a form page's ETag also depends on the
+Responses carry an ETag, so that a browser that already has the page gets a
+304; a form page's ETag also depends on the
 visitor's CSRF cookie, because its HTML does.
 """
 
@@ -26,8 +28,8 @@ from django.core.cache import caches
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
 CACHE_ALIAS = "pages"
@@ -113,56 +115,118 @@ def _generation(cache, found):
     return generation
 
 
-def _page_key(request, variant):
-    raw = (
-        f"{build_stamp()}:{database_scope()}:{get_language()}:{request.path}:{variant}"
+def _address_key(request):
+    raw = ":".join(
+        (
+            build_stamp(),
+            database_scope(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        )
     )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_page(variant=None, csrf=False):
-    """Serve a view's GET from the pages cache.
+def cached_page(cacheable=None, csrf=False, lifetime=None):
+    """Offer a view's GET answers to the pages cache (``PageCacheMiddleware``).
 
-    ``variant(request)`` names what, besides the address and the language,
-    the page depends on (the home page's filters), or returns None when the
-    page must not be cached (a search). Only complete 200 answers are kept.
-    With ``csrf``, the view renders ``CSRF_PLACEHOLDER`` for the token.
+    ``cacheable(request)`` says False for a page that must not be kept (a
+    search); ``lifetime()`` gives the seconds a page may be kept (a page that
+    follows the calendar). Only complete 200 answers under a language prefix
+    are kept. With ``csrf``, the view renders ``CSRF_PLACEHOLDER`` for the
+    token.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
             if request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
-            key = variant(request) if variant else ""
-            if key is None:
-                response = _rendered(view(request, *args, **kwargs))
+                return response
+            response = _rendered(response)
+            keep = (
+                (cacheable is None or cacheable(request))
+                and getattr(response, "page_cache", True)
+                and response.status_code == 200
+                and not response.streaming
+                # The address alone must name the language of the page.
+                and request.path.startswith(f"/{get_language()}/")
+            )
+            if not keep:
                 return _finish(request, response, csrf, status="bypass")
-            cache = page_cache()
-            page_key = _page_key(request, key)
-            found = cache.get_many([generation_key(), page_key])
-            generation = _generation(cache, found)
-            entry = found.get(page_key)
-            if entry and entry["generation"] == generation:
-                response = HttpResponse(entry["content"], entry["content_type"])
-                response["ETag"] = entry["etag"]
-                return _finish(request, response, csrf, status="hit")
-            response = _rendered(view(request, *args, **kwargs))
-            cacheable = getattr(response, "page_cache", True)
-            if response.status_code == 200 and not response.streaming and cacheable:
-                response["ETag"] = _etag(response.content)
-                entry = {
-                    "generation": generation,
-                    "content": response.content,
-                    "content_type": response["Content-Type"],
-                    "etag": response["ETag"],
-                }
-                cache.set(page_key, entry, TIMEOUT)
+            response["ETag"] = _etag(response.content)
+            response.page_cache_entry = {
+                "content": response.content,
+                "etag": response["ETag"],
+                "csrf": csrf,
+                "timeout": lifetime() if lifetime else TIMEOUT,
+            }
             return _finish(request, response, csrf, status="miss")
 
         return wrapper
 
     return decorator
+
+
+# Headers that are the visitor's own, or worked out again for each answer.
+_NOT_KEPT = {"etag", "content-length", "x-page-cache", "set-cookie"}
+
+
+class PageCacheMiddleware:
+    """Answers from the pages cache before the rest of the stack runs.
+
+    A cached page needs no session, user, messages or URL resolution, so a
+    hit is served here, as early as Django's own cache middleware would: the
+    headers that the inner middleware added when the page was rendered are
+    kept with it. It sits inside the security, CSP and request-log
+    middleware, whose headers every answer still gets.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Django's own CSRF cookie handling, for the hits of form pages.
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        cache = page_cache()
+        key = _address_key(request)
+        # The generation is read before the page is rendered: a change made
+        # meanwhile leaves the copy stale rather than the change unseen.
+        found = cache.get_many([generation_key(), key])
+        generation = _generation(cache, found)
+        entry = found.get(key)
+        if entry and entry["generation"] == generation:
+            return self.hit(request, entry)
+        response = self.get_response(request)
+        offered = getattr(response, "page_cache_entry", None)
+        if offered is not None:
+            headers = {
+                name: value
+                for name, value in response.headers.items()
+                if name.lower() not in _NOT_KEPT
+            }
+            entry = {**offered, "generation": generation, "headers": headers}
+            cache.set(key, entry, entry.pop("timeout"))
+        return response
+
+    def hit(self, request, entry):
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["ETag"] = entry["etag"]
+        if entry["csrf"]:
+            self.csrf.process_request(request)
+        response = _finish(request, response, entry["csrf"], status="hit")
+        if entry["csrf"]:
+            response = self.csrf.process_response(request, response)
+        response["Content-Length"] = str(len(response.content))
+        if request.method == "GET":
+            response = get_conditional_response(
+                request, etag=response["ETag"], response=response
+            )
+        return response
 
 
 def _rendered(response):
