@@ -6,12 +6,15 @@ Field names are the public contract (docs: /work/shared/CONTRACT.md): note
 
 import datetime
 import re
+from functools import cache
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -149,6 +152,26 @@ class QuickSelect(forms.Select):
         )
 
 
+class _ReadyChoices(BaseChoiceIterator):
+    """Choices already in their final form, which Django takes as they are
+    instead of normalising some 250 pairs for every form it builds."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+@cache
+def country_choices(language):
+    """Country names in ``language``, sorted the way its readers expect."""
+    with translation.override(language):
+        return _ReadyChoices(
+            (("", str(_("Choose a country"))), *((c, str(n)) for c, n in countries))
+        )
+
+
 class InquiryForm(forms.ModelForm):
     """An inquiry to one college. ``institution`` limits the programme list."""
 
@@ -266,12 +289,7 @@ class InquiryForm(forms.ModelForm):
             # Nothing to choose from: a list with only "none" would only puzzle.
             del self.fields["program"]
         self.fields["intake"].choices = [("", _("Not decided yet")), *intake_choices()]
-        # Country names in the active language, sorted the way its readers
-        # expect; the form is built per request, inside that language.
-        self.fields["nationality"].choices = [
-            ("", _("Choose a country")),
-            *list(countries),
-        ]
+        self.fields["nationality"].choices = country_choices(get_language())
         self.fields["full_name"].widget.attrs["maxlength"] = 200
         self.fields["organization"].widget.attrs["maxlength"] = 200
         self.fields["message"].widget.attrs["maxlength"] = 5000
