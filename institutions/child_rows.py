@@ -13,10 +13,13 @@ the inquiry form keep working without another query.
     attach_children(institution, children)
 """
 
+import json
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
+from django.utils.translation import get_language
 
 
 class JSONRows(Aggregate):
@@ -85,6 +88,8 @@ def attach_children(instance, children):
     for child in children:
         model, fk = _relation(type(instance), child.relation)
         rows = getattr(instance, child.annotation) or []
+        if isinstance(rows, str):  # a raw query's column (see fetch_compiled)
+            rows = json.loads(rows)
         objects = [_from_row(model, row) for row in rows]
         ordering = model._meta.ordering
         if ordering:
@@ -120,3 +125,34 @@ def attach(instance, relation, objects, to_attr=""):
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[relation] = queryset
+
+
+_compiled = {}
+
+
+def fetch_compiled(name, build, values, using="default"):
+    """What ``build(*values)`` would return, from SQL compiled only once.
+
+    Building and compiling a college's query, with its JSON subqueries, took
+    14 ms of the 17 ms a profile page spent on it; running the SQL takes half
+    a millisecond. So the SQL is compiled once per process, language and
+    database with marker values, and each call runs it with its own values
+    in the markers' places. ``build`` must use each value once, as a plain
+    parameter (an exact lookup, say). Returns a list of model instances.
+    """
+    key = (name, get_language(), connections[using].alias)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        markers = [f"\x00marker-{n}\x00" for n in range(len(values))]
+        queryset = build(*markers)
+        sql, params = queryset.query.sql_with_params()
+        params = list(params)
+        if any(params.count(marker) != 1 for marker in markers):
+            raise ValueError(f"{name}: each value must be one plain parameter")
+        places = [params.index(marker) for marker in markers]
+        compiled = _compiled[key] = (queryset.model, sql, params, places)
+    model, sql, params, places = compiled
+    params = list(params)
+    for place, value in zip(places, values, strict=True):
+        params[place] = value
+    return list(model._base_manager.db_manager(using).raw(sql, params))

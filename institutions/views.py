@@ -18,7 +18,13 @@ from django.views.generic import DetailView, TemplateView
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
-from .child_rows import Children, attach, attach_children, with_children
+from .child_rows import (
+    Children,
+    attach,
+    attach_children,
+    fetch_compiled,
+    with_children,
+)
 from .forms import DirectoryForm, province_choices
 from .models import Institution, Programme, Section, Signatory
 from .structured_data import structured_data
@@ -195,7 +201,14 @@ class InstitutionMixin:
         return with_children(Institution.objects.published(), PROFILE)
 
     def get_object(self, queryset=None):
-        institution = super().get_object(queryset)
+        found = fetch_compiled(
+            "institution-page",
+            lambda slug: self.get_queryset().filter(slug=slug),
+            [self.kwargs["slug"]],
+        )
+        if not found:
+            raise Http404("No published college at this address.")
+        institution = found[0]
         attach_children(institution, PROFILE)
         return institution
 
