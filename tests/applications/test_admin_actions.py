@@ -285,11 +285,13 @@ def test_it_searches_names_emails_and_organisations(
 def test_it_flags_and_links_possible_duplicates_both_ways(client, chen, chongqing):
     first = make_inquiry(chongqing, email="same@example.com")
     second = make_inquiry(chongqing, email="same@example.com", duplicate_of=first)
+    alone = make_inquiry(chongqing, email="alone@example.com")
     client.force_login(chen)
 
     html = client.get(LIST, {"attention": "duplicate"}).content.decode()
     assert first.reference in html
     assert second.reference in html
+    assert alone.reference not in html
     assert html.count("possible duplicate</span>") == 2
 
     first_page = client.get(change_url(first)).content.decode()
