@@ -48,7 +48,12 @@ from django.views.decorators.http import require_POST
 from . import dashboard, emails, exports
 from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
-from .scoping import CollegeScopedAdminMixin, colleges_for, staff_for
+from .scoping import (
+    CollegeScopedAdminMixin,
+    SimpleDropDownWhenLongMixin,
+    colleges_for,
+    staff_for,
+)
 
 Status = Inquiry.Status
 STATUS_LABELS = dict(Status.choices)
@@ -89,7 +94,7 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NationalityFilter(admin.SimpleListFilter):
+class NationalityFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
     """Only the nationalities among the inquiries the user may see.
 
     django-countries' own filter reads every row of the table, which would
@@ -130,7 +135,7 @@ class NationalityFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignedFilter(admin.SimpleListFilter):
+class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
     """ "Mine", "nobody", or one member of staff of the user's colleges."""
 
     title = _("assigned to")

@@ -69,25 +69,18 @@ class AppliedWhenUsedMixin:
         return super().has_output() or bool(self.used_parameters)
 
 
-class ScopedCollegeFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
-    """The college filter, listing only the user's colleges.
+class DropDownWhenLongMixin:
+    """Past ``LINKS_UP_TO`` choices (a superuser's thousands of colleges,
+    hundreds of staff, the 250 nationalities), a filter is one drop-down
+    list rather than a link each, which would take longer to build than the
+    rest of the page.
 
-    Beyond ``LINKS_UP_TO`` colleges (a superuser's thousands) it is one
-    drop-down list rather than a link each, which would take longer to
-    build than the rest of the page.
+    A filter names its parameter (``drop_down_name``) and its chosen value
+    (``drop_down_selected``); the choices are its ``lookup_choices``.
     """
 
     LINKS_UP_TO = 30
     select_template = "admin/applications/select_filter.html"
-
-    def field_choices(self, field, request, model_admin):
-        # Names only, in the reader's language or else in English: thousands
-        # of whole colleges would take longer to load than the inquiries.
-        colleges = colleges_for(request.user)
-        if get_language() != "zh-hans":
-            return list(colleges.values_list("pk", "name_en"))
-        names = colleges.values_list("pk", "name_zh_hans", "name_en")
-        return [(pk, name or name_en) for pk, name, name_en in names]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,20 +98,53 @@ class ScopedCollegeFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
             if name not in self.expected_parameters() and name != "p"
             for value in (values if isinstance(values, list) else [values])
         ]
-        self.selected = str(self.lookup_val[-1]) if self.lookup_val else ""
+        self.selected = self.drop_down_selected()
         # Built here rather than in the template, and with the standard
         # library's escape rather than format_html: thousands of options
         # took longer than the rest of the page either way.
         self.options_html = mark_safe(
             "".join(
                 '<option value="{}"{}>{}</option>'.format(
-                    escape(str(pk)),
-                    " selected" if str(pk) == self.selected else "",
+                    escape(str(value)),
+                    " selected" if str(value) == self.selected else "",
                     escape(str(label)),
                 )
-                for pk, label in self.lookup_choices
+                for value, label in self.lookup_choices
             )
         )
+
+
+class SimpleDropDownWhenLongMixin(DropDownWhenLongMixin):
+    """``DropDownWhenLongMixin`` for a ``SimpleListFilter``."""
+
+    @property
+    def drop_down_name(self):
+        return self.parameter_name
+
+    def drop_down_selected(self):
+        return self.value() or ""
+
+
+class ScopedCollegeFilter(
+    AppliedWhenUsedMixin, DropDownWhenLongMixin, admin.RelatedFieldListFilter
+):
+    """The college filter, listing only the user's colleges."""
+
+    def field_choices(self, field, request, model_admin):
+        # Names only, in the reader's language or else in English: thousands
+        # of whole colleges would take longer to load than the inquiries.
+        colleges = colleges_for(request.user)
+        if get_language() != "zh-hans":
+            return list(colleges.values_list("pk", "name_en"))
+        names = colleges.values_list("pk", "name_zh_hans", "name_en")
+        return [(pk, name or name_en) for pk, name, name_en in names]
+
+    @property
+    def drop_down_name(self):
+        return self.lookup_kwarg
+
+    def drop_down_selected(self):
+        return str(self.lookup_val[-1]) if self.lookup_val else ""
 
 
 class ScopedStaffFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):

@@ -309,3 +309,36 @@ def test_past_thirty_colleges_the_college_filter_is_one_drop_down_in_your_langua
     )
     assert f">{chongqing.name_zh_hans}</option>" in chinese.content.decode()
     assert "生成学院0039" in chinese.content.decode()
+
+
+def test_past_thirty_choices_the_staff_and_nationality_filters_are_drop_downs(
+    client, chen, jin, chongqing, jinhua, django_user_model
+):
+    from applications.models import StaffMembership
+
+    for i in range(30):
+        colleague = django_user_model.objects.create_user(
+            f"colleague{i:02d}", is_staff=True, first_name="Colleague", last_name=str(i)
+        )
+        StaffMembership.objects.create(user=colleague, institution=chongqing)
+    codes = ["AF", "AL", "DZ", "AD", "AO", "AR", "AM", "AU", "AT", "AZ", "BS", "BH"]
+    codes += ["BD", "BB", "BY", "BE", "BZ", "BJ", "BT", "BO", "BA", "BW", "BR", "BN"]
+    codes += ["BG", "BF", "BI", "KH", "CM", "CA", "VN"]
+    for code in codes:
+        make_inquiry(chongqing, nationality=code)
+    make_inquiry(jinhua, nationality="KZ")
+    client.force_login(chen)
+
+    page = client.get(LIST, {"nationality": "BR", "state": "open"}).content.decode()
+
+    assert '<select name="assigned"' in page
+    assert '<option value="mine">Me</option>' in page
+    assert ">Colleague 7</option>" in page
+    assert "?assigned=" not in page
+    assert '<select name="nationality"' in page
+    assert '<option value="BR" selected>Brazil</option>' in page
+    # The list's other parameters go along with the choice.
+    assert '<input type="hidden" name="state" value="open">' in page
+    # Still only what the officer's colleges hold.
+    assert "Kazakhstan" not in page
+    assert f">{jin.username}</option>" not in page
