@@ -175,13 +175,22 @@ class AttentionFilter(admin.SimpleListFilter):
             cutoff = timezone.now() - timedelta(days=OVERDUE_DAYS)
             return queryset.open().filter(status_changed_at__lt=cutoff)
         if self.value() == "duplicate":
-            # Ids are positive, so "> 0" is "is not null"; written so, and
-            # with the repeated inquiries as a list rather than an EXISTS
-            # for each row, both sides of the OR can be read from the index
-            # on duplicate_of. Otherwise SQLite read the whole index, a
-            # million entries, to count the list.
-            repeated = Inquiry.objects.filter(duplicate_of__gt=0).values("duplicate_of")
-            return queryset.filter(Q(duplicate_of__gt=0) | Q(pk__in=repeated))
+            # Ids are positive, so "> 0" is "is not null". Written as below,
+            # not with an EXISTS for each row, so that SQLite need not read a
+            # million index entries to count the list (320 ms).
+            repeats = Inquiry.objects.filter(duplicate_of__gt=0)
+            if request.user.is_superuser:
+                # Both sides of the OR straight from the index on
+                # duplicate_of.
+                return queryset.filter(
+                    Q(duplicate_of__gt=0) | Q(pk__in=repeats.values("duplicate_of"))
+                )
+            # An officer's list is read through the index on the college,
+            # which holds each row's id but not its duplicate_of: two lists
+            # of ids spare reading each of the college's rows from the table
+            # (140 ms for the busiest college's 49,000).
+            originals = repeats.values("duplicate_of")
+            return queryset.filter(Q(pk__in=repeats.values("pk")) | Q(pk__in=originals))
         if self.value() == "mail":
             return queryset.exclude(mail_error="")
         return queryset
@@ -724,10 +733,13 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         original = obj.duplicate_of
         if original is not None and original.institution_id == obj.institution_id:
             rows.append((gettext("May repeat"), self._change_url(original), original))
-        repeats = Inquiry.objects.filter(
-            duplicate_of=obj, institution=obj.institution_id
-        ).order_by("created_at")
+        # The college is compared here rather than in the query, where it
+        # made SQLite read the college's inquiries in date order (100 ms for
+        # the busiest) instead of the few that point at this one.
+        repeats = Inquiry.objects.filter(duplicate_of=obj).order_by("created_at")
         for other in repeats:
+            if other.institution_id != obj.institution_id:
+                continue
             rows.append((gettext("May be repeated by"), self._change_url(other), other))
         if not rows:
             return gettext("None found")

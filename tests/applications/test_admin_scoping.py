@@ -178,6 +178,17 @@ def test_it_does_not_let_an_officer_retry_another_colleges_mail(
     assert calls == []
 
 
+def test_it_links_no_repeat_from_another_college(client, chen, cq_inquiry, jh_inquiry):
+    same_college = make_inquiry(cq_inquiry.institution, duplicate_of=cq_inquiry)
+    Inquiry.objects.filter(pk=jh_inquiry.pk).update(duplicate_of=cq_inquiry)
+
+    html = login(client, chen).get(change_url(cq_inquiry)).content.decode()
+
+    assert f'href="{change_url(same_college)}"' in html
+    assert change_url(jh_inquiry) not in html
+    assert jh_inquiry.reference not in html
+
+
 def test_it_opens_any_inquiry_for_a_superuser(client, root, cq_inquiry, jh_inquiry):
     login(client, root)
     for inquiry in (cq_inquiry, jh_inquiry):
