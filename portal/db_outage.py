@@ -8,9 +8,10 @@ here touches the database, and the next request opens a fresh connection
 (``conn_health_checks`` in the settings drops a broken persistent one), so the
 portal recovers by itself once the server is back.
 
-Two ways in: ``DatabaseOutageMiddleware`` for errors raised by a view, and
+Three ways in: ``DatabaseOutageMiddleware`` for errors raised by a view,
 ``portal.views.server_error`` (the 500 handler) for errors raised anywhere
-else, such as saving the session after the view.
+else, and ``portal.views.bad_request`` (the 400 handler) for a staff session
+that could not be saved after the view, which Django reports as a 400.
 """
 
 import logging
@@ -29,7 +30,16 @@ RETRY_AFTER_SECONDS = 30
 
 
 def is_outage(exc):
-    return isinstance(exc, OUTAGE_ERRORS)
+    """Whether ``exc``, or an error it was raised from or while handling, is
+    the database not answering. Django wraps some: a session that could not
+    be saved becomes ``SessionInterrupted``, a 400."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OUTAGE_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _language(request):

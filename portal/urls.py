@@ -10,6 +10,7 @@ from . import views
 from .sitemaps import sitemaps
 
 handler404 = "portal.views.page_not_found"
+handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"
 
 admin.site.site_header = _("China College Portal")

@@ -43,13 +43,17 @@ class Tally:
     # Bodies of every 5xx other than 503.
     failures: list = field(default_factory=list)
     gave_up: int = 0
+    # (step, status) of every answer that made a visitor stop without a
+    # reference and without trying again: a 400, a 403, a 429...
+    refused: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def summary(self):
         return (
             f"POSTs {self.posts}, references shown {len(self.shown)}, "
             f"statuses {dict(sorted(self.statuses.items()))}, "
-            f"connection errors {dict(self.errors)}, gave up {self.gave_up}"
+            f"connection errors {dict(self.errors)}, gave up {self.gave_up}, "
+            f"refused {self.refused}"
         )
 
 
@@ -97,6 +101,15 @@ class Visitor:
                 self.tally.failures.append(text)
         return response.status, response.headers, text
 
+    def again(self, step, status):
+        """Whether a visitor tries again after this answer; if not, it is
+        counted as refused."""
+        if status in RETRY_STATUSES:
+            return True
+        with self.tally.lock:
+            self.tally.refused.append((step, status))
+        return False
+
     @staticmethod
     def language_of(path):
         return path.strip("/").split("/", 1)[0]
@@ -111,7 +124,7 @@ class Visitor:
         form = f"/{language}/institutions/{slug}/inquire/"
         status, _headers, html = self.request(base, "GET", form)
         if status != 200:
-            return None, status in RETRY_STATUSES
+            return None, self.again("form", status)
         token = CSRF_INPUT.search(html)
         if token is None:
             raise AssertionError(f"no CSRF token in the form at {base}{form}")
@@ -129,7 +142,7 @@ class Visitor:
             },
         )
         if status != 303:
-            return None, status in RETRY_STATUSES
+            return None, self.again("post", status)
         location = urlsplit(headers["Location"]).path
         # The inquiry is saved: a visitor whose confirmation page fails
         # reloads it rather than send the inquiry again.
@@ -144,8 +157,10 @@ class Visitor:
             if status not in RETRY_STATUSES | {None}:
                 break
             time.sleep(pause)
-        if status != 200:
-            return None, status in RETRY_STATUSES | {None}
+        if status is not None and status != 200:
+            return None, self.again("confirmation", status)
+        if status is None:
+            return None, True
         found = REFERENCE.search(html)
         if found is None:
             raise AssertionError(f"no reference on {base}{location}")

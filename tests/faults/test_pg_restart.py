@@ -55,6 +55,7 @@ def test_a_database_restart_shows_503_pages_and_the_portal_recovers_alone(
     # Nothing shown was lost, and every inquiry was shown in the end.
     assert set(tally.shown) <= saved
     assert tally.gave_up == 0
+    assert tally.refused == []
     assert len(tally.shown) == load.total
     # The portal recovered without a restart of its own.
     assert server.process.pid == master

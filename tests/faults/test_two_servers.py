@@ -87,6 +87,7 @@ def test_stopping_one_server_mid_load_loses_nothing(two_servers, figures):
     figures(f"{tally.summary()}; saved {len(saved)}")
     assert tally.failures == []
     assert tally.gave_up == 0
+    assert tally.refused == []
     assert len(tally.shown) == load.total
     assert set(tally.shown) <= saved
     assert a.process.returncode == 0

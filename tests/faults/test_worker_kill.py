@@ -35,6 +35,7 @@ def test_a_killed_worker_is_replaced_and_no_reference_shown_is_lost(
     # ... each inquiry was shown in the end (a visitor whose request died
     # sent it again), and nobody met a server error.
     assert tally.gave_up == 0
+    assert tally.refused == []
     assert len(tally.shown) == load.total
     assert tally.failures == []
     # The master replaced the workers by itself.
