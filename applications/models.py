@@ -201,7 +201,12 @@ class Inquiry(models.Model):
         # the colleges of an officer, with the newest first; the search by
         # e-mail address, whatever its case; the rare "mail failed" rows.
         indexes = [
-            models.Index(fields=["institution", "status"]),
+            # An officer's list filtered by status, newest first, without a
+            # sort of the college's matching rows.
+            models.Index(
+                fields=["institution", "status", "created_at"],
+                name="inquiry_college_status_date",
+            ),
             models.Index(fields=["created_at", "id"], name="inquiry_date_id"),
             models.Index(
                 fields=["institution", "created_at"], name="inquiry_college_date"
@@ -219,6 +224,11 @@ class Inquiry(models.Model):
                 fields=["created_at"],
                 condition=~models.Q(mail_error=""),
                 name="inquiry_mail_failed_date",
+            ),
+            models.Index(
+                fields=["institution", "created_at"],
+                condition=~models.Q(mail_error=""),
+                name="inquiry_college_mail_failed",
             ),
         ]
         permissions = [("export_inquiry", _("Can export inquiries"))]
