@@ -150,7 +150,7 @@ def cached_page(cacheable=None, csrf=False, lifetime=None):
                 and response.status_code == 200
                 and not response.streaming
                 # The address alone must name the language of the page.
-                and request.path.startswith(f"/{get_language()}/")
+                and request.path_info.startswith(f"/{get_language()}/")
             )
             if not keep:
                 return _finish(request, response, csrf, status="bypass")
