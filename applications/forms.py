@@ -125,6 +125,19 @@ class QuickSelect(forms.Select):
         # Widget's context has the attributes and the value, without the
         # option dictionaries that ChoiceWidget would build for a template.
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if isinstance(self.choices, _ReadyChoices):
+            key = (
+                name,
+                tuple(widget["value"]),
+                tuple(
+                    (k, v if isinstance(v, bool) else str(v))
+                    for k, v in widget["attrs"].items()
+                ),
+            )
+            return self.choices.rendered(key, lambda: self._write(name, widget))
+        return self._write(name, widget)
+
+    def _write(self, name, widget):
         wanted = set(widget["value"])
         selected = []
 
@@ -152,12 +165,69 @@ class QuickSelect(forms.Select):
         )
 
 
+class _QuickInput:
+    """An ``<input>`` written in Python, with the same markup as Django's
+    ``input.html``: a template for each field was most of the time it took
+    to render the form."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        value_attr = "" if shown is None else f' value="{escape(str(shown))}"'
+        attributes = _html_attrs(widget["attrs"])
+        return mark_safe(  # noqa: S308  (every value above is escaped)
+            f'<input type="{escape(widget["type"])}" name="{escape(name)}"'
+            f"{value_attr}{attributes}>"
+        )
+
+
+class QuickTextInput(_QuickInput, forms.TextInput):
+    pass
+
+
+class QuickEmailInput(_QuickInput, forms.EmailInput):
+    pass
+
+
+class QuickNumberInput(_QuickInput, forms.NumberInput):
+    pass
+
+
+class QuickCheckboxInput(_QuickInput, forms.CheckboxInput):
+    pass
+
+
+class QuickTextarea(forms.Textarea):
+    """A ``<textarea>`` with the same markup as Django's ``textarea.html``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = escape(widget["value"]) if widget["value"] else ""
+        attributes = _html_attrs(widget["attrs"])
+        return mark_safe(  # noqa: S308  (every value above is escaped)
+            f'<textarea name="{escape(name)}"{attributes}>\n{text}</textarea>'
+        )
+
+
 class _ReadyChoices(BaseChoiceIterator):
     """Choices already in their final form, which Django takes as they are
-    instead of normalising some 250 pairs for every form it builds."""
+    instead of normalising some 250 pairs for every form it builds. Being
+    fixed, they also keep the few ``<select>`` elements written from them
+    (``QuickSelect``): writing 250 options was the form page's largest cost."""
+
+    KEEP = 256
 
     def __init__(self, choices):
         self.choices = choices
+        self._rendered = {}
+
+    def rendered(self, key, write):
+        html = self._rendered.get(key)
+        if html is None:
+            if len(self._rendered) >= self.KEEP:
+                self._rendered.clear()
+            html = self._rendered[key] = write()
+        return html
 
     def __iter__(self):
         return iter(self.choices)
@@ -202,9 +272,10 @@ class InquiryForm(forms.ModelForm):
         help_text=_(
             "Required for a Chinese Bridge delegation: a whole number from 1 to 500."
         ),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        widget=QuickNumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
     consent = forms.BooleanField(
+        widget=QuickCheckboxInput,
         label=_(
             "I have read the privacy notice and agree that the college may use "
             "these details to answer my inquiry."
@@ -271,11 +342,11 @@ class InquiryForm(forms.ModelForm):
             "message": MessageField,
         }
         widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": QuickTextInput(attrs={"autocomplete": "name"}),
+            "email": QuickEmailInput(attrs={"autocomplete": "email"}),
             "nationality": QuickSelect,
-            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "message": forms.Textarea(attrs={"rows": 7}),
+            "organization": QuickTextInput(attrs={"autocomplete": "organization"}),
+            "message": QuickTextarea(attrs={"rows": 7}),
         }
 
     def __init__(self, *args, institution, **kwargs):

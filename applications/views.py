@@ -9,7 +9,8 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from institutions.child_rows import fetch_compiled
 from institutions.models import Institution
 from portal.pagecache import CSRF_PLACEHOLDER, cached_page
 
@@ -123,9 +125,14 @@ class InquiryCreateView(View):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_institution(self):
-        return get_object_or_404(
-            Institution.objects.published(), slug=self.kwargs["slug"]
+        found = fetch_compiled(
+            "inquiry-form",
+            lambda slug: Institution.objects.published().filter(slug=slug),
+            [self.kwargs["slug"]],
         )
+        if not found:
+            raise Http404("No published college at this address.")
+        return found[0]
 
     def render_form(self, form, status=200, **extra):
         context = {
