@@ -186,9 +186,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
         # Django's own CSRF cookie handling, for the hits of form pages.
         self.csrf = CsrfViewMiddleware(get_response)
+        # Only pages under a language prefix are kept (see cached_page): the
+        # admin and the rest need not read the cache at all.
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not request.path_info.startswith(
+            self.prefixes
+        ):
             return self.get_response(request)
         cache = page_cache()
         key = _address_key(request)
