@@ -90,16 +90,15 @@ def notification_recipients(inquiry):
     """The college's admissions addresses; failing those, its staff's own
     addresses; failing those, the site's ADMINS."""
     college = inquiry.institution
+    if college.admissions_email_list:
+        # Most colleges have one: the staff query is not even built.
+        return college.admissions_email_list
     staff = (
         StaffMembership.objects.filter(institution=college, user__is_active=True)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    return (
-        college.admissions_email_list
-        or sorted(set(staff))
-        or [address for _name, address in settings.ADMINS]
-    )
+    return sorted(set(staff)) or [address for _name, address in settings.ADMINS]
 
 
 def build_notification(inquiry):
@@ -161,50 +160,68 @@ def _claim(inquiry, now):
     return claimed == 1
 
 
+def claim_new(inquiry, now):
+    """Hold the mail of an inquiry about to be inserted, in the same write.
+
+    Its request sends the mail once the inquiry commits
+    (``schedule_inquiry_mails(inquiry, claimed=True)``) without a claim of
+    its own, and no other sender can take the mail in between. Should the
+    request die first, the claim lapses as any other does, and
+    ``send_pending_mail`` sends it.
+    """
+    inquiry.mail_claimed_until = now + CLAIM_LEASE
+
+
 SENT, FAILED, BUSY = "sent", "failed", "busy"
 
 
-def send_inquiry_mails(inquiry):
+def send_inquiry_mails(inquiry, *, claimed=False):
     """Send whichever of the two mails about ``inquiry`` has not been sent yet.
 
     A mail counts as sent, and its time is recorded, only once the mail
-    server has accepted it; each is recorded at once, so a later failure
-    cannot make it go out twice. On failure a short message with the time
-    goes in ``mail_error`` (cleared once everything is sent), the failed
-    round is counted and the next automatic try is set later and later
-    (``send_pending_mail``). Never raises. Returns True when nothing is
-    left unsent; False also when another sender is at work on it.
+    server has accepted it; each is recorded before the next is tried, so a
+    later failure cannot make it go out twice. On failure a short message
+    with the time goes in ``mail_error`` (cleared once everything is sent),
+    the failed round is counted and the next automatic try is set later and
+    later (``send_pending_mail``). Never raises. Returns True when nothing
+    is left unsent; False also when another sender is at work on it.
+    ``claimed``: the caller holds the claim (``claim_new``) and ``inquiry``
+    is as it was saved.
     """
-    return deliver(inquiry) == SENT
+    return deliver(inquiry, claimed=claimed) == SENT
 
 
-def deliver(inquiry):
+MAILS = (
+    ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
+    ("notification to college", "notification_sent_at", build_notification),
+)
+
+
+def deliver(inquiry, *, claimed=False):
     """``send_inquiry_mails``, telling apart what happened: ``SENT`` (nothing
     is left unsent), ``FAILED`` or ``BUSY`` (another sender has the mail)."""
-    try:
-        if not _claim(inquiry, timezone.now()):
-            logger.info("Inquiry %s: another sender has its mail", inquiry.pk)
-            return BUSY
-        inquiry.refresh_from_db(
-            fields=[
-                "confirmation_sent_at",
-                "notification_sent_at",
-                "mail_error",
-                "mail_attempts",
-            ]
-        )
-    except Exception:
-        logger.exception("Inquiry %s: cannot read its mail state", inquiry.pk)
-        return FAILED
+    if not claimed:
+        try:
+            if not _claim(inquiry, timezone.now()):
+                logger.info("Inquiry %s: another sender has its mail", inquiry.pk)
+                return BUSY
+            inquiry.refresh_from_db(
+                fields=[
+                    "confirmation_sent_at",
+                    "notification_sent_at",
+                    "mail_error",
+                    "mail_attempts",
+                ]
+            )
+        except Exception:
+            logger.exception("Inquiry %s: cannot read its mail state", inquiry.pk)
+            return FAILED
 
     failures = []
+    unrecorded = None  # the last mail sent, recorded with the final state
     try:
-        for what, field, build in (
-            ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
-            ("notification to college", "notification_sent_at", build_notification),
-        ):
-            if getattr(inquiry, field) is not None:
-                continue
+        unsent = [mail for mail in MAILS if getattr(inquiry, mail[1]) is None]
+        for what, field, build in unsent:
             try:
                 build(inquiry).send(fail_silently=False)
             except Exception as exc:
@@ -212,9 +229,14 @@ def deliver(inquiry):
                 failures.append(_failure(what, exc))
                 continue
             setattr(inquiry, field, timezone.now())
-            Inquiry.objects.filter(pk=inquiry.pk).update(
-                **{field: getattr(inquiry, field)}
-            )
+            if field == unsent[-1][1]:
+                # Nothing is sent after it: its record can wait for the one
+                # write below (and is written alone should that one fail).
+                unrecorded = field
+            else:
+                Inquiry.objects.filter(pk=inquiry.pk).update(
+                    **{field: getattr(inquiry, field)}
+                )
 
         now = timezone.now()
         if failures:
@@ -238,6 +260,7 @@ def deliver(inquiry):
         inquiry.mail_claimed_until = None
         inquiry.save(
             update_fields=[
+                *([unrecorded] if unrecorded else []),
                 "mail_error",
                 "mail_attempts",
                 "mail_retry_at",
@@ -245,8 +268,17 @@ def deliver(inquiry):
             ]
         )
     except Exception:
-        # The claim lapses by itself; a mail already recorded stays recorded.
+        # The claim lapses by itself; a mail already sent stays recorded.
         logger.exception("Inquiry %s: cannot record its mail state", inquiry.pk)
+        if unrecorded:
+            try:
+                Inquiry.objects.filter(pk=inquiry.pk).update(
+                    **{unrecorded: getattr(inquiry, unrecorded)}
+                )
+            except Exception:
+                logger.exception(
+                    "Inquiry %s: cannot record its %s", inquiry.pk, unrecorded
+                )
         return FAILED
     return FAILED if failures else SENT
 
@@ -267,6 +299,7 @@ def pending_mail(*, ignore_delay=False):
     return pending.order_by("created_at", "pk")
 
 
-def schedule_inquiry_mails(inquiry):
-    """Send the mails once the transaction that saved ``inquiry`` commits."""
-    transaction.on_commit(lambda: send_inquiry_mails(inquiry))
+def schedule_inquiry_mails(inquiry, *, claimed=False):
+    """Send the mails once the transaction that saved ``inquiry`` commits
+    (``claimed``: see ``claim_new``)."""
+    transaction.on_commit(lambda: send_inquiry_mails(inquiry, claimed=claimed))

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
 from .compiled import fetch_one
-from .emails import schedule_inquiry_mails
+from .emails import claim_new, schedule_inquiry_mails
 from .models import Inquiry, new_reference
 
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
@@ -76,6 +76,8 @@ def submit_inquiry(form, *, language=None):
         inquiry.consent_at = now
         inquiry.created_at = now
         inquiry.status_changed_at = now
+        # Its mail is held from the start: no claim to write after the commit.
+        claim_new(inquiry, now)
         inquiry.duplicate_of = find_duplicate(
             inquiry.institution, inquiry.email, before=now
         )
@@ -92,5 +94,5 @@ def submit_inquiry(form, *, language=None):
                     raise
                 inquiry.pk = None
                 inquiry.reference = new_reference()
-        schedule_inquiry_mails(inquiry)
+        schedule_inquiry_mails(inquiry, claimed=True)
     return inquiry

@@ -190,3 +190,59 @@ def test_it_tells_the_colleges_own_staff_when_it_has_no_admissions_address(
     assert send_inquiry_mails(make_inquiry(chongqing)) is True
     notification = mailoutbox[1]
     assert notification.to == ["chen@cqipc.example"]
+
+
+def test_a_new_inquirys_mail_is_held_for_its_request_from_the_insert(
+    college, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    url = f"/en/institutions/{college.slug}/inquire/"
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(url, form_data()).status_code == 303
+    inquiry = Inquiry.objects.get()
+    assert inquiry.mail_claimed_until > timezone.now()
+    # Another sender (the admin, cron) between the commit and the request's
+    # own sending leaves the mail to the request.
+    assert send_inquiry_mails(inquiry) is False
+    assert mailoutbox == []
+
+    for callback in callbacks:
+        callback()
+    assert len(mailoutbox) == 2
+    inquiry.refresh_from_db()
+    assert inquiry.confirmation_sent_at and inquiry.notification_sent_at
+    assert inquiry.mail_claimed_until is None and inquiry.mail_error == ""
+
+
+def test_a_new_inquirys_mail_costs_two_writes(
+    college,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    client,
+    django_assert_num_queries,
+):
+    url = f"/en/institutions/{college.slug}/inquire/"
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(url, form_data())
+    # The confirmation recorded at once, the notification with the rest.
+    with django_assert_num_queries(2):
+        for callback in callbacks:
+            callback()
+    assert len(mailoutbox) == 2
+    inquiry = Inquiry.objects.get()
+    assert inquiry.confirmation_sent_at and inquiry.notification_sent_at
+
+
+def test_the_last_mail_sent_is_recorded_even_when_the_rest_cannot_be(
+    college, mailoutbox
+):
+    inquiry = make_inquiry(college)
+    with mock.patch.object(
+        Inquiry, "save", side_effect=RuntimeError("database went away")
+    ):
+        assert send_inquiry_mails(inquiry) is False
+    inquiry.refresh_from_db()
+    assert inquiry.confirmation_sent_at and inquiry.notification_sent_at
+    # Once the claim lapses, nothing goes out again.
+    Inquiry.objects.filter(pk=inquiry.pk).update(mail_claimed_until=None)
+    assert send_inquiry_mails(inquiry) is True
+    assert len(mailoutbox) == 2
