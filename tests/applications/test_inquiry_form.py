@@ -118,6 +118,22 @@ def test_it_shows_the_reference_on_the_confirmation_page(client, chongqing):
     assert reverse("applications:status") in html
 
 
+def test_the_confirmation_page_names_the_college_in_the_page_language(
+    client, chongqing, django_assert_num_queries
+):
+    client.post(form_url(chongqing), form_data())
+    inquiry = Inquiry.objects.get()
+    for language, name in (
+        ("en", chongqing.name_en),
+        ("zh-hans", chongqing.name_zh_hans),
+    ):
+        with django_assert_num_queries(2):
+            html = client.get(f"/{language}/inquiries/sent/").content.decode()
+        assert inquiry.reference in html and "ana@example.com" in html
+        assert name in html
+        assert f'href="/{language}/institutions/{chongqing.slug}/"' in html
+
+
 def test_it_sends_a_visitor_without_an_inquiry_from_the_confirmation_page(client):
     response = client.get("/en/inquiries/sent/")
     assert response.status_code == 302
