@@ -4,6 +4,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.forms import QuickSelect, QuickTextInput
+
+from .child_rows import CompiledList, compiled_rows
 from .models import FormerName, Institution, Programme
 
 MAX_SEARCH_WORDS = 5
@@ -15,16 +18,18 @@ class DirectoryForm(forms.Form):
         help_text=_("In English or Chinese, or its short name"),
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        widget=QuickTextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     province = forms.ChoiceField(
         label=_("Province or municipality"),
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": _("Choose a province from the list.")},
     )
     kind = forms.ChoiceField(
         label=_("Kind of programme"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Any kind of programme")), *Programme.Kind.choices],
         error_messages={"invalid_choice": _("Choose a kind from the list.")},
     )
@@ -44,22 +49,41 @@ class DirectoryForm(forms.Form):
                 attrs["aria-describedby"] = f"id_{name}_error"
 
     def filter(self, queryset):
-        """The colleges that match every valid filter; invalid ones are ignored."""
+        """The colleges that match every valid filter; invalid ones are ignored.
+
+        Without a search, the SQL is compiled once per set of filters
+        (``CompiledList``); a search's words go into LIKE patterns, which
+        compiled SQL cannot take, and are queried through the ORM.
+        """
         data = self.cleaned_data if self.is_bound else {}
-        if data.get("province"):
-            queryset = queryset.filter(province_en=data["province"])
-        if data.get("kind"):
-            offered = Programme.objects.filter(
-                institution=OuterRef("pk"), kind=data["kind"]
-            )
-            queryset = queryset.filter(Exists(offered))
-        for word in data.get("q", "").split()[:MAX_SEARCH_WORDS]:
-            queryset = queryset.filter(matches(word))
-        return queryset
+        words = data.get("q", "").split()[:MAX_SEARCH_WORDS]
+        chosen = {name: data[name] for name in ("province", "kind") if data.get(name)}
+        if words:
+            return filter_colleges(queryset, words=words, **chosen)
+        return CompiledList(
+            "directory:" + ",".join(chosen),
+            lambda *values: filter_colleges(
+                queryset, **dict(zip(chosen, values, strict=True))
+            ),
+            list(chosen.values()),
+        )
 
     @property
     def searching(self):
         return bool(self.is_valid() and self.cleaned_data["q"].strip())
+
+
+def filter_colleges(queryset, province="", kind="", words=()):
+    """The colleges of ``queryset`` in the province, offering the kind of
+    programme, and matching every word."""
+    if province:
+        queryset = queryset.filter(province_en=province)
+    if kind:
+        offered = Programme.objects.filter(institution=OuterRef("pk"), kind=kind)
+        queryset = queryset.filter(Exists(offered))
+    for word in words:
+        queryset = queryset.filter(matches(word))
+    return queryset
 
 
 def matches(word):
@@ -80,16 +104,24 @@ def matches(word):
 def province_choices(language):
     """Every province with a published college, ordered by its English name
     (in Chinese this is the familiar pinyin order)."""
-    rows = (
-        Institution.objects.published()
-        .exclude(province_en="")
-        .exclude(province_en__isnull=True)
-        .values_list("province_en", "province_zh_hans")
-        .distinct()
-        .order_by("province_en")
+    columns, rows = compiled_rows(
+        "directory-provinces",
+        lambda: (
+            Institution.objects.published()
+            .exclude(province_en="")
+            .exclude(province_en__isnull=True)
+            .values_list("province_en", "province_zh_hans")
+            .distinct()
+            .order_by("province_en")
+        ),
+    )
+    english_at, chinese_at = (
+        columns.index("province_en"),
+        columns.index("province_zh_hans"),
     )
     choices = {}
-    for english, chinese in rows:
+    for row in sorted(rows, key=lambda row: row[english_at]):
+        english, chinese = row[english_at], row[chinese_at]
         choices.setdefault(
             english, chinese if language == "zh-hans" and chinese else english
         )

@@ -135,6 +135,21 @@ class Institution(Provenance):
         ordering = ["order", "slug"]
         verbose_name = _("college")
         verbose_name_plural = _("colleges")
+        indexes = [
+            # The directory reads a page of published colleges in this order,
+            # and the provinces of its filter: without these, every page
+            # sorted all 3,000 colleges first.
+            models.Index(
+                fields=["order", "slug"],
+                condition=models.Q(is_published=True),
+                name="institution_directory",
+            ),
+            models.Index(
+                fields=["province_en", "province_zh_hans"],
+                condition=models.Q(is_published=True),
+                name="institution_provinces",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,8 +1,9 @@
 """The public pages of the colleges.
 
 Each page costs a fixed number of queries whatever the number of colleges:
-a college's small lists come in its own row (``child_rows``), and whole pages
-are cached per language in the shared pages cache (``portal.pagecache``).
+a college's small lists come in its own row (``child_rows``), whole pages
+are cached per language in the shared pages cache (``portal.pagecache``),
+and the directory's college cards each for what it shows (``cards``).
 """
 
 from urllib.parse import urlencode
@@ -18,30 +19,15 @@ from django.views.generic import DetailView, TemplateView
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
-from .child_rows import (
-    Children,
-    attach,
-    attach_children,
-    fetch_compiled,
-    with_children,
-)
+from .cards import FACTS, college_cards
+from .child_rows import Children, attach, attach_children, fetch_compiled, with_children
 from .forms import DirectoryForm, province_choices
-from .models import Institution, Programme, Section, Signatory
+from .models import Institution, Section, Signatory
 from .structured_data import structured_data
 
 PAGE_SIZE = 20
 FILTERS = ("q", "province", "kind")
 
-FACTS = Children(
-    "facts", ["kind", "label_en", "label_zh_hans", "value_en", "value_zh_hans"]
-)
-SECTION_LINKS = Children(
-    "sections",
-    ["kind", "title_en", "title_zh_hans"],
-    filters={"is_published": True},
-    to_attr="published_sections",
-)
-PROGRAMME_KINDS = Children("programmes", ["kind"], to_attr="programme_kinds")
 PROFILE = [
     FACTS,
     Children("former_names", ["name", "language", "until", "note_en", "note_zh_hans"]),
@@ -83,9 +69,8 @@ class HomeView(TemplateView):
     template_name = "institutions/home.html"
 
     def get_queryset(self):
-        return with_children(
-            Institution.objects.published(), [FACTS, SECTION_LINKS, PROGRAMME_KINDS]
-        )
+        """The published colleges' slugs: their cards come from ``cards``."""
+        return Institution.objects.published().values_list("slug", flat=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,13 +90,7 @@ class HomeView(TemplateView):
             page = paginator.page(number)
         except EmptyPage:
             raise Http404("No such page of colleges.") from None
-        institutions = list(page)
-        for institution in institutions:
-            attach_children(institution, [FACTS, SECTION_LINKS, PROGRAMME_KINDS])
-            institution.published_sections = in_contract_order(
-                institution.published_sections
-            )
-            institution.offers = offered_kinds(institution.programme_kinds)
+        cards = college_cards(list(page))
         filters = {
             name: form.cleaned_data[name]
             for name in FILTERS
@@ -119,7 +98,7 @@ class HomeView(TemplateView):
         }
         context.update(
             form=form,
-            institutions=institutions,
+            cards=cards,
             page_obj=page,
             filtered=bool(filters),
             province_label=dict(form.fields["province"].choices).get(
@@ -158,12 +137,6 @@ class HomeView(TemplateView):
             "x_default_url": links["x_default_url"] + query,
             "canonical_url": settings.SITE_URL + self.request.path + query,
         }
-
-
-def offered_kinds(rows):
-    """The kinds of programme a college offers, in the order of the choices."""
-    kinds = {row.kind for row in rows}
-    return [label for value, label in Programme.Kind.choices if value in kinds]
 
 
 def page_links(page, filters):

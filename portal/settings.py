@@ -210,6 +210,17 @@ else:
         "LOCATION": VAR_DIR / "cache" / "pages",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
+# The directory's college cards (institutions/cards.py), in each process's
+# memory: a card's key is a digest of what it shows, so it is never stale and
+# needs no sharing. About 1.5 KB a card. In development a template edited
+# under the running server must show at once: no cards are kept.
+CACHES["cards"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "cards",
+    "OPTIONS": {"MAX_ENTRIES": 4000},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

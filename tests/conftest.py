@@ -8,7 +8,7 @@ The cast:
 """
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
 
@@ -31,13 +31,13 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters live in the cache, whole pages in the pages cache;
-    # each test starts with none.
-    cache.clear()
-    caches["pages"].clear()
+    # Rate-limit counters live in the cache, whole pages in the pages cache,
+    # the directory's college cards in their own; each test starts with none.
+    for name in ("default", "pages", "cards"):
+        caches[name].clear()
     yield
-    cache.clear()
-    caches["pages"].clear()
+    for name in ("default", "pages", "cards"):
+        caches[name].clear()
 
 
 @pytest.fixture

@@ -20,6 +20,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
     },
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cards",
+    },
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
