@@ -20,6 +20,7 @@ from django_countries import countries
 
 from institutions.models import Programme
 
+from .compiled import fetch_one
 from .models import Inquiry, Kind, normalise_reference
 
 # Which kinds each conditional field belongs to. The template and
@@ -242,6 +243,20 @@ def country_choices(language):
         )
 
 
+def offers_programmes(institution):
+    """Whether the college lists any programme (SQL compiled once per process)."""
+    prefetched = getattr(institution, "_prefetched_objects_cache", {})
+    if "programmes" in prefetched:
+        return bool(prefetched["programmes"])
+    row = fetch_one(
+        "college-offers-programmes",
+        lambda pk: Programme.objects.filter(institution_id=pk).values_list("pk")[:1],
+        (-7_340_197,),
+        (institution.pk,),
+    )
+    return row is not None
+
+
 class InquiryForm(forms.ModelForm):
     """An inquiry to one college. ``institution`` limits the programme list."""
 
@@ -353,9 +368,11 @@ class InquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.institution = institution
         self.instance.institution = institution
-        programmes = institution.programmes.all()
-        if programmes:
-            self.fields["program"].queryset = programmes
+        if offers_programmes(institution):
+            # Left unevaluated: the list is read once, where it is shown
+            # (ModelChoiceField queries again whatever was read here), and a
+            # POST without a programme does not read it at all.
+            self.fields["program"].queryset = institution.programmes.all()
         else:
             # Nothing to choose from: a list with only "none" would only puzzle.
             del self.fields["program"]
@@ -369,6 +386,13 @@ class InquiryForm(forms.ModelForm):
     def full_clean(self):
         super().full_clean()
         self._describe_fields()
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        # The form's own field has just checked the code against the same
+        # countries; the model field would walk all 250 again, translated.
+        exclude.add("nationality")
+        return exclude
 
     def _describe_fields(self):
         """Tie each input to its help text and its errors for screen readers."""

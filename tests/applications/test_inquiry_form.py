@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.forms import intake_choices
+from applications.forms import InquiryForm, intake_choices
 from applications.models import Inquiry
 from tests.factories import form_data
 
@@ -482,3 +482,25 @@ def test_it_offers_no_programme_list_where_the_college_names_none(client, jinhua
     response = client.post(url, form_data(program="1"))
     assert response.status_code == 303
     assert Inquiry.objects.get().programme is None
+
+
+def test_the_form_reads_the_programme_list_only_where_it_shows_it(
+    chongqing, django_assert_num_queries
+):
+    assert chongqing.programmes.exists()
+    # A POST without a programme: whether the college has any, nothing more.
+    with django_assert_num_queries(1):
+        form = InquiryForm(form_data(), institution=chongqing)
+        assert form.is_valid(), form.errors
+    # The page: the list, once.
+    with django_assert_num_queries(2):
+        html = str(InquiryForm(institution=chongqing)["program"])
+    for programme in chongqing.programmes.all():
+        assert f'<option value="{programme.pk}">' in html
+
+
+def test_the_form_refuses_a_country_that_does_not_exist(client, chongqing):
+    response = client.post(form_url(chongqing), form_data(nationality="XX"))
+    assert response.status_code == 400
+    assert errors_beside(response, "nationality")
+    assert not Inquiry.objects.exists()
