@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.translation import get_language
 
 LANGUAGE_NAMES = {"en": "English", "zh-hans": "简体中文"}
@@ -12,7 +14,8 @@ def site(request):
     path = request.path
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        urls = get_urlconf() or settings.ROOT_URLCONF
+        url = _translated(path, code, get_script_prefix(), urls)
         alternates.append(
             {
                 "code": code,
@@ -38,3 +41,10 @@ def site(request):
         "canonical_url": settings.SITE_URL + path,
         "site_url": settings.SITE_URL,
     }
+
+
+@lru_cache(maxsize=4096)
+def _translated(path, code, script_prefix, urls):
+    # Resolving and reversing the address took as long as rendering a small
+    # page's header; the answer depends only on these four.
+    return translate_url(path, code)
