@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from institutions.models import Programme
+from portal.compiled_sql import fetch_one
 
-from .compiled import fetch_one
 from .models import Inquiry, Kind, normalise_reference
 
 # Which kinds each conditional field belongs to. The template and
@@ -251,8 +251,8 @@ def offers_programmes(institution):
     row = fetch_one(
         "college-offers-programmes",
         lambda pk: Programme.objects.filter(institution_id=pk).values_list("pk")[:1],
-        (-7_340_197,),
         (institution.pk,),
+        samples=(-7_340_197,),
     )
     return row is not None
 

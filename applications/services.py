@@ -8,7 +8,8 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
-from .compiled import fetch_one
+from portal.compiled_sql import fetch_one
+
 from .emails import claim_new, schedule_inquiry_mails
 from .models import Inquiry, new_reference
 
@@ -52,8 +53,8 @@ def find_duplicate(institution, email, *, before=None):
     row = fetch_one(
         "inquiry-duplicate",
         _duplicate_query,
-        _DUPLICATE_SAMPLES,
         (institution.pk, email, before - DUPLICATE_WINDOW, before),
+        samples=_DUPLICATE_SAMPLES,
     )
     if row is None:
         return None

@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from institutions.child_rows import fetch_compiled
 from institutions.models import Institution
+from portal.compiled_sql import fetch_compiled
 from portal.pagecache import CSRF_PLACEHOLDER, cached_page
 
 from . import ratelimit

@@ -20,7 +20,9 @@ from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .child_rows import Children, attach_children, compiled_rows, with_children
+from portal.compiled_sql import compiled_rows
+
+from .child_rows import Children, attach_children, with_children
 from .models import Institution, Programme
 
 FACTS = Children(

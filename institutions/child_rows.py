@@ -16,10 +16,8 @@ the inquiry form keep working without another query.
 import json
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
-from django.utils.translation import get_language
 
 
 class JSONRows(Aggregate):
@@ -88,7 +86,7 @@ def attach_children(instance, children):
     for child in children:
         model, fk = _relation(type(instance), child.relation)
         rows = getattr(instance, child.annotation) or []
-        if isinstance(rows, str):  # a raw query's column (see fetch_compiled)
+        if isinstance(rows, str):  # a raw query's column (portal.compiled_sql)
             rows = json.loads(rows)
         objects = [_from_row(model, row) for row in rows]
         ordering = model._meta.ordering
@@ -125,88 +123,3 @@ def attach(instance, relation, objects, to_attr=""):
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[relation] = queryset
-
-
-_compiled = {}
-
-
-def _compiled_sql(name, build, values, using):
-    key = (name, get_language(), connections[using].alias)
-    compiled = _compiled.get(key)
-    if compiled is None:
-        markers = [f"\x00marker-{n}\x00" for n in range(len(values))]
-        queryset = build(*markers)
-        sql, params = queryset.query.sql_with_params()
-        params = list(params)
-        if any(params.count(marker) != 1 for marker in markers):
-            raise ValueError(f"{name}: each value must be one plain parameter")
-        places = [params.index(marker) for marker in markers]
-        compiled = _compiled[key] = (queryset.model, sql, params, places)
-    model, sql, params, places = compiled
-    params = list(params)
-    for place, value in zip(places, values, strict=True):
-        params[place] = value
-    return model, sql, params
-
-
-def fetch_compiled(name, build, values, using="default"):
-    """What ``build(*values)`` would return, from SQL compiled only once.
-
-    Building and compiling a college's query, with its JSON subqueries, took
-    14 ms of the 17 ms a profile page spent on it; running the SQL takes half
-    a millisecond. So the SQL is compiled once per process, language and
-    database with marker values, and each call runs it with its own values
-    in the markers' places. ``build`` must use each value once, as a plain
-    parameter (an exact lookup, say). Returns a list of model instances.
-    """
-    model, sql, params = _compiled_sql(name, build, values, using)
-    return list(model._base_manager.db_manager(using).raw(sql, params))
-
-
-def compiled_rows(name, build, values=(), using="default"):
-    """The column names and rows that ``build(*values)`` selects, as the
-    database returns them: SQL compiled once, as ``fetch_compiled`` does,
-    with neither model instances nor Django's conversions of values."""
-    _model, sql, params = _compiled_sql(name, build, values, using)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [column[0] for column in cursor.description], cursor.fetchall()
-
-
-class CompiledList:
-    """A one-column query's values for ``Paginator``: its count and its
-    pages run SQL compiled once, as ``fetch_compiled`` does, with the page's
-    limit and offset as parameters."""
-
-    ordered = True
-
-    def __init__(self, name, build, values=(), using="default"):
-        self.name, self.build, self.values, self.using = name, build, values, using
-
-    def _rows(self, sql, params):
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def count(self):
-        _model, sql, params = _compiled_sql(
-            self.name + ":count",
-            lambda *values: self.build(*values).order_by(),
-            self.values,
-            self.using,
-        )
-        return self._rows(f"SELECT COUNT(*) FROM ({sql}) counted", params)[0][0]
-
-    def __getitem__(self, page):
-        if not isinstance(page, slice) or page.step:
-            raise TypeError("CompiledList takes a slice without a step")
-        _model, sql, params = _compiled_sql(
-            self.name, self.build, self.values, self.using
-        )
-        start = page.start or 0
-        return [
-            row[0]
-            for row in self._rows(
-                f"{sql} LIMIT %s OFFSET %s", [*params, page.stop - start, start]
-            )
-        ]

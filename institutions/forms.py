@@ -5,8 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import QuickSelect, QuickTextInput
+from portal.compiled_sql import CompiledList, compiled_rows
 
-from .child_rows import CompiledList, compiled_rows
 from .models import FormerName, Institution, Programme
 
 MAX_SEARCH_WORDS = 5

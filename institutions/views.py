@@ -16,11 +16,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, TemplateView
 
+from portal.compiled_sql import fetch_compiled
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
 from .cards import FACTS, college_cards
-from .child_rows import Children, attach, attach_children, fetch_compiled, with_children
+from .child_rows import Children, attach, attach_children, with_children
 from .forms import DirectoryForm, province_choices
 from .models import Institution, Section, Signatory
 from .structured_data import structured_data

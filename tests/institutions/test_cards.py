@@ -10,9 +10,10 @@ from django.utils import translation
 from PIL import Image
 
 from institutions import cards
-from institutions.child_rows import CompiledList, with_children
+from institutions.child_rows import with_children
 from institutions.forms import filter_colleges
 from institutions.models import Fact, Institution, Section
+from portal.compiled_sql import CompiledList
 
 from .many_colleges import add_colleges
 

@@ -4,9 +4,10 @@ gives exactly what the ORM gives, in both languages and on both databases."""
 import pytest
 from django.utils import translation
 
-from institutions.child_rows import attach_children, fetch_compiled, with_children
+from institutions.child_rows import attach_children, with_children
 from institutions.models import Institution
 from institutions.views import PROFILE
+from portal.compiled_sql import fetch_compiled
 
 
 def published(slug):
