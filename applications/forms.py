@@ -10,16 +10,23 @@ from functools import cache
 
 from django import forms
 from django.utils import timezone, translation
-from django.utils.choices import BaseChoiceIterator
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from institutions.models import Programme
-from portal.compiled_sql import fetch_one
+from portal.compiled_sql import compiled_rows
+from portal.widgets import (
+    QuickCheckboxInput,
+    QuickEmailInput,
+    QuickNumberInput,
+    QuickRadioSelect,
+    QuickSelect,
+    QuickTextarea,
+    QuickTextInput,
+    ReadyChoices,
+)
 
 from .models import Inquiry, Kind, normalise_reference
 
@@ -105,156 +112,35 @@ class MessageField(PlainTextField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-def _html_attrs(attrs):
-    # As Django's widgets/attrs.html writes them: True alone, False not at all.
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A ``<select>`` written in Python, with the same markup as Django's.
-
-    Django renders each option through a template of its own; for the list
-    of some 250 countries that was most of the time it took to show the
-    form, which every invalid submission is answered with.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # Widget's context has the attributes and the value, without the
-        # option dictionaries that ChoiceWidget would build for a template.
-        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        if isinstance(self.choices, _ReadyChoices):
-            key = (
-                name,
-                tuple(widget["value"]),
-                tuple(
-                    (k, v if isinstance(v, bool) else str(v))
-                    for k, v in widget["attrs"].items()
-                ),
-            )
-            return self.choices.rendered(key, lambda: self._write(name, widget))
-        return self._write(name, widget)
-
-    def _write(self, name, widget):
-        wanted = set(widget["value"])
-        selected = []
-
-        def option(value, label):
-            value = "" if value is None else str(value)
-            chosen = not selected and value in wanted
-            if chosen:
-                selected.append(value)
-            mark = " selected" if chosen else ""
-            return (
-                f'\n  <option value="{escape(value)}"{mark}>{escape(label)}</option>\n'
-            )
-
-        parts = []
-        for value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                options = "".join(option(v, text) for v, text in label)
-                group = escape(value)
-                parts.append(f'\n  <optgroup label="{group}">{options}\n  </optgroup>')
-            else:
-                parts.append(option(value, label))
-        attributes = _html_attrs(widget["attrs"])
-        return mark_safe(  # noqa: S308  (every value above is escaped)
-            f'<select name="{escape(name)}"{attributes}>{"".join(parts)}\n</select>'
-        )
-
-
-class _QuickInput:
-    """An ``<input>`` written in Python, with the same markup as Django's
-    ``input.html``: a template for each field was most of the time it took
-    to render the form."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = widget["value"]
-        value_attr = "" if shown is None else f' value="{escape(str(shown))}"'
-        attributes = _html_attrs(widget["attrs"])
-        return mark_safe(  # noqa: S308  (every value above is escaped)
-            f'<input type="{escape(widget["type"])}" name="{escape(name)}"'
-            f"{value_attr}{attributes}>"
-        )
-
-
-class QuickTextInput(_QuickInput, forms.TextInput):
-    pass
-
-
-class QuickEmailInput(_QuickInput, forms.EmailInput):
-    pass
-
-
-class QuickNumberInput(_QuickInput, forms.NumberInput):
-    pass
-
-
-class QuickCheckboxInput(_QuickInput, forms.CheckboxInput):
-    pass
-
-
-class QuickTextarea(forms.Textarea):
-    """A ``<textarea>`` with the same markup as Django's ``textarea.html``."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        text = escape(widget["value"]) if widget["value"] else ""
-        attributes = _html_attrs(widget["attrs"])
-        return mark_safe(  # noqa: S308  (every value above is escaped)
-            f'<textarea name="{escape(name)}"{attributes}>\n{text}</textarea>'
-        )
-
-
-class _ReadyChoices(BaseChoiceIterator):
-    """Choices already in their final form, which Django takes as they are
-    instead of normalising some 250 pairs for every form it builds. Being
-    fixed, they also keep the few ``<select>`` elements written from them
-    (``QuickSelect``): writing 250 options was the form page's largest cost."""
-
-    KEEP = 256
-
-    def __init__(self, choices):
-        self.choices = choices
-        self._rendered = {}
-
-    def rendered(self, key, write):
-        html = self._rendered.get(key)
-        if html is None:
-            if len(self._rendered) >= self.KEEP:
-                self._rendered.clear()
-            html = self._rendered[key] = write()
-        return html
-
-    def __iter__(self):
-        return iter(self.choices)
-
-
 @cache
 def country_choices(language):
     """Country names in ``language``, sorted the way its readers expect."""
     with translation.override(language):
-        return _ReadyChoices(
+        return ReadyChoices(
             (("", str(_("Choose a country"))), *((c, str(n)) for c, n in countries))
         )
 
 
-def offers_programmes(institution):
-    """Whether the college lists any programme (SQL compiled once per process)."""
-    prefetched = getattr(institution, "_prefetched_objects_cache", {})
-    if "programmes" in prefetched:
-        return bool(prefetched["programmes"])
-    row = fetch_one(
-        "college-offers-programmes",
-        lambda pk: Programme.objects.filter(institution_id=pk).values_list("pk")[:1],
+def programme_choices(institution):
+    """The college's programmes as (id, name in the page's language) pairs.
+
+    From SQL compiled once per process: building the list through the
+    form field's queryset (a query built, then a model instance and a
+    translated name for each row) took longer than the rest of the form.
+    """
+    columns, rows = compiled_rows(
+        "college-programmes",
+        lambda pk: Programme.objects.filter(institution_id=pk).values_list(
+            "id", "name_en", "name_zh_hans"
+        ),
         (institution.pk,),
         samples=(-7_340_197,),
     )
-    return row is not None
+    # By name: modeltranslation may put the selected columns in another order.
+    pk, en, zh = (columns.index(name) for name in ("id", "name_en", "name_zh_hans"))
+    chinese = get_language() == "zh-hans"
+    # As the translated field falls back: an empty Chinese name shows English.
+    return [(row[pk], (chinese and row[zh]) or row[en]) for row in rows]
 
 
 class InquiryForm(forms.ModelForm):
@@ -263,7 +149,7 @@ class InquiryForm(forms.ModelForm):
     kind = forms.ChoiceField(
         label=_("What would you like to ask about?"),
         choices=Kind.choices,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
     )
     program = forms.ModelChoiceField(
         label=_("Programme"),
@@ -368,11 +254,13 @@ class InquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.institution = institution
         self.instance.institution = institution
-        if offers_programmes(institution):
-            # Left unevaluated: the list is read once, where it is shown
-            # (ModelChoiceField queries again whatever was read here), and a
-            # POST without a programme does not read it at all.
-            self.fields["program"].queryset = institution.programmes.all()
+        programmes = programme_choices(institution)
+        if programmes:
+            field = self.fields["program"]
+            # The queryset checks a programme sent back (one query, and only
+            # when there is one); the list shown is the one just read.
+            field.queryset = institution.programmes.all()
+            field.widget.choices = [("", field.empty_label), *programmes]
         else:
             # Nothing to choose from: a list with only "none" would only puzzle.
             del self.fields["program"]

@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import QuickSelect, QuickTextInput
 from portal.compiled_sql import CompiledList, compiled_rows
+from portal.widgets import QuickSelect, QuickTextInput
 
 from .models import FormerName, Institution, Programme
 

@@ -484,19 +484,34 @@ def test_it_offers_no_programme_list_where_the_college_names_none(client, jinhua
     assert Inquiry.objects.get().programme is None
 
 
-def test_the_form_reads_the_programme_list_only_where_it_shows_it(
-    chongqing, django_assert_num_queries
-):
+def test_the_form_reads_the_programme_list_once(chongqing, django_assert_num_queries):
     assert chongqing.programmes.exists()
-    # A POST without a programme: whether the college has any, nothing more.
+    # A POST without a programme: the list, nothing more.
     with django_assert_num_queries(1):
         form = InquiryForm(form_data(), institution=chongqing)
         assert form.is_valid(), form.errors
-    # The page: the list, once.
-    with django_assert_num_queries(2):
+    # The page: the same one query.
+    with django_assert_num_queries(1):
         html = str(InquiryForm(institution=chongqing)["program"])
     for programme in chongqing.programmes.all():
-        assert f'<option value="{programme.pk}">' in html
+        assert f'<option value="{programme.pk}">{programme.name_en}</option>' in html
+
+
+def test_the_programme_list_is_in_the_pages_language_or_else_in_english(chongqing):
+    first, second = chongqing.programmes.all()[:2]
+    second.name_zh_hans = ""
+    second.save()
+    with translation.override("zh-hans"):
+        html = str(InquiryForm(institution=chongqing)["program"])
+    assert f'<option value="{first.pk}">{first.name_zh_hans}</option>' in html
+    assert f'<option value="{second.pk}">{second.name_en}</option>' in html
+
+
+def test_a_programme_of_another_college_is_refused(chongqing, seeded):
+    other = seeded["beijing-polytechnic-university"].programmes.first()
+    form = InquiryForm(form_data(program=other.pk), institution=chongqing)
+    assert not form.is_valid()
+    assert "program" in form.errors
 
 
 def test_the_form_refuses_a_country_that_does_not_exist(client, chongqing):

@@ -16,7 +16,7 @@ PAGES = {
     "/zh-hans/?page=2": 4,
     "/en/institutions/chongqing-industry-polytechnic-college/": 1,
     "/zh-hans/institutions/beijing-university-of-technology/leadership-message/": 2,
-    "/en/institutions/chongqing-industry-polytechnic-college/inquire/": 3,
+    "/en/institutions/chongqing-industry-polytechnic-college/inquire/": 2,
     "/zh-hans/inquiries/status/": 0,
 }
 

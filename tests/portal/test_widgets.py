@@ -1,18 +1,19 @@
-"""The form's widgets written in Python give Django's own markup, byte for
-byte, whatever the value and the attributes."""
+"""The widgets written in Python give Django's own markup, byte for byte,
+whatever the value and the attributes."""
 
 import pytest
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import (
+from applications.forms import country_choices
+from portal.widgets import (
     QuickCheckboxInput,
     QuickEmailInput,
     QuickNumberInput,
+    QuickRadioSelect,
     QuickSelect,
     QuickTextarea,
     QuickTextInput,
-    country_choices,
 )
 
 VALUES = [None, "", "Ana", '<b>"Ana" & co</b>', "第一行\n第二行", 24, True, False]
@@ -65,3 +66,30 @@ def test_a_select_kept_with_its_choices_still_follows_value_and_attributes():
                 theirs = forms.Select(choices=plain).render("n", value, attrs)
                 assert str(ours) == str(theirs), (value, attrs)
     assert "越南" in str(QuickSelect(choices=countries).render("n", "VN", {}))
+
+
+def test_the_radio_buttons_write_what_django_writes():
+    choices = [("study", "Study"), ("bridge", "Chinese <Bridge> & co")]
+    for value in (None, "", "study", "bridge"):
+        for attrs in ATTRS:
+
+            class Ours(forms.Form):
+                kind = forms.ChoiceField(
+                    choices=choices, widget=QuickRadioSelect(attrs=attrs)
+                )
+
+            class Theirs(forms.Form):
+                kind = forms.ChoiceField(
+                    choices=choices, widget=forms.RadioSelect(attrs=attrs)
+                )
+
+            ours, theirs = (
+                Ours(initial={"kind": value}),
+                Theirs(initial={"kind": value}),
+            )
+            # One by one, as the inquiry form's template writes them...
+            assert [str(r.tag()) for r in ours["kind"]] == [
+                str(r.tag()) for r in theirs["kind"]
+            ], (value, attrs)
+            # ...and whole, with their labels.
+            assert str(ours["kind"]) == str(theirs["kind"]), (value, attrs)
