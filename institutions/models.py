@@ -16,6 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from .images import CleanImageField, validate_image_upload
 
 
+def choice_label(choices, value):
+    """What ``get_FOO_display()`` shows for ``value`` of these ``choices``.
+
+    Django builds a dictionary of every choice on each call, hashing each
+    lazy label (a translation apiece); a college page called it a dozen
+    times.
+    """
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Origin(models.TextChoices):
     ORIGINAL = "original", _("Original text")
     TRANSLATION = "translation", _("Translation")
@@ -266,6 +279,10 @@ class Section(Provenance):
         return self.Kind.values.index(self.kind)
 
     @property
+    def kind_label(self):
+        return choice_label(self.Kind, self.kind)
+
+    @property
     def shown_in_english_only(self):
         """True when a Chinese reader is shown the English text as a fallback."""
         return get_language() == "zh-hans" and not self.body_zh_hans.strip()
@@ -338,7 +355,7 @@ class Fact(Provenance):
 
     @property
     def display_label(self):
-        return self.label or self.get_kind_display()
+        return self.label or choice_label(self.Kind, self.kind)
 
 
 class School(Provenance):
@@ -388,3 +405,7 @@ class Programme(Provenance):
 
     def __str__(self):
         return self.name
+
+    @property
+    def kind_label(self):
+        return choice_label(self.Kind, self.kind)
