@@ -212,5 +212,11 @@ class SectionDetailView(InstitutionMixin, DetailView):
         if not matching:
             raise Http404("This college has no such section.")
         section = context["section"] = matching[0]
-        attach(section, "signatories", list(Signatory.objects.filter(section=section)))
+        signatories = fetch_compiled(
+            "section-signatories",
+            lambda pk: Signatory.objects.filter(section_id=pk),
+            [section.pk],
+            samples=[-7_340_197],
+        )
+        attach(section, "signatories", signatories)
         return context
