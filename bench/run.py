@@ -406,7 +406,12 @@ NOTES = [
     "same server whose pages cache keeps nothing (Django's dummy cache, "
     "`BENCH_PAGE_CACHE=off` in `bench/settings.py`), so that every request "
     "renders its page as the first request after a content change does, "
-    "less the one write of the rendered page to the cache.",
+    "less the one write of the rendered page to the cache. The directory's "
+    "college cards stay cached in each worker (`institutions/cards.py`, keyed "
+    "by what each card shows): this is the first request after a change to a "
+    "college not on the page; a change to one on it renders that one card "
+    "again, which the next table includes (the college saved is on the first "
+    "page).",
     "First hit after a change: a college is saved through the ORM (as the "
     "admin does), then each cached page is requested once (expected: a miss) "
     "and once more (a hit); ten rounds, one request at a time, medians.",

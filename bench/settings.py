@@ -4,7 +4,10 @@ The production settings, untouched but for the pages cache: its files go to
 the run's own folder (``BENCH_VAR_DIR``), so that a benchmark never serves or
 leaves pages of its database to the portal in ``var/``. With
 ``BENCH_PAGE_CACHE=off`` the pages cache keeps nothing, and every request
-renders its page as the first request after a content change does.
+renders its page as the first request after a content change does. The
+directory's college cards (the ``cards`` cache) are kept as in production:
+each is keyed by what it shows, so a change renders again only the card of
+the college that changed.
 """
 
 import os
