@@ -120,7 +120,7 @@ def province_choices(language):
         columns.index("province_zh_hans"),
     )
     choices = {}
-    for row in sorted(rows, key=lambda row: row[english_at]):
+    for row in rows:
         english, chinese = row[english_at], row[chinese_at]
         choices.setdefault(
             english, chinese if language == "zh-hans" and chinese else english
