@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from portal.compiled_sql import compiled_rows
 
 from .child_rows import Children, attach_children, with_children
-from .models import Institution, Programme
+from .models import Institution, Programme, in_contract_order
 
 FACTS = Children(
     "facts", ["kind", "label_en", "label_zh_hans", "value_en", "value_zh_hans"]
@@ -95,7 +95,7 @@ def _college(columns, row):
 
 def _render(college, *, eager):
     attach_children(college, CARD_CHILDREN)
-    college.published_sections.sort(key=lambda section: section.position)
+    college.published_sections = in_contract_order(college.published_sections)
     kinds = {row.kind for row in college.programme_kinds}
     college.offers = [
         label for value, label in Programme.Kind.choices if value in kinds

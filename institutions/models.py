@@ -297,6 +297,11 @@ class Section(Provenance):
         return " ".join(self.paragraphs)
 
 
+def in_contract_order(sections):
+    """Sections in the order of their kinds, as the contract lists them."""
+    return sorted(sections, key=lambda section: section.position)
+
+
 class Signatory(Seeded):
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="signatories"

@@ -23,7 +23,7 @@ from portal.pagecache import cached_page
 from .cards import FACTS, college_cards
 from .child_rows import Children, attach, attach_children, with_children
 from .forms import DirectoryForm, province_choices
-from .models import Institution, Section, Signatory
+from .models import Institution, Section, Signatory, in_contract_order
 from .structured_data import structured_data
 
 PAGE_SIZE = 20
@@ -52,10 +52,6 @@ PROFILE = [
         to_attr="published_sections",
     ),
 ]
-
-
-def in_contract_order(sections):
-    return sorted(sections, key=lambda section: section.position)
 
 
 def not_a_search(request):
