@@ -64,6 +64,23 @@ def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, fa
     }
 
 
+def floor_row(result, bare_rps, *, acknowledged, confirmed, saved, failures):
+    """The same cycle posted to the benchmark's floor view (portal/benchmark.py),
+    which only saves: how close any inquiry can come to the bare view on this
+    machine. Measured for comparison; it has no target of its own."""
+    row = inquiry_row(
+        result,
+        bare_rps,
+        acknowledged=acknowledged,
+        confirmed=confirmed,
+        saved=saved,
+        missing=[],
+        failures=failures,
+    )
+    row.update(name="inquiry floor", kind="floor", target=None, passed=None)
+    return row
+
+
 def memory_row(rss_by_pid):
     values = [mb for mb in rss_by_pid.values() if mb is not None]
     largest = max(values) if values else None
@@ -131,6 +148,15 @@ def markdown(report):
         f"{q['ratio']:.2f} | ≥ {q['target']:g} | "
         f"{_verdict(q['passed'])} |"
     )
+    floor = report.get("inquiry_floor")
+    if floor:
+        lines.append(
+            f"| inquiry floor: the same cycle, posted to a view that only saves "
+            f"| `{floor['path']}` | {floor['inquiries_per_s']:,.1f} inquiries/s | "
+            f"{floor['p50_ms']:.1f} | {floor['p99_ms']:.1f} | "
+            f"{floor.get('bare_requests_per_s', 0):,.0f} | {floor['ratio']:.2f} "
+            "| — | — |"
+        )
     mem = report["memory"]
     memory_verdict = _verdict(mem["passed"])
     workers = ", ".join(f"{mb:.0f}" for mb in mem["workers"].values() if mb is not None)
@@ -141,6 +167,7 @@ def markdown(report):
         f"from the confirmation, {q['saved']:,} saved, {q['errors']} errors, "
         f"{q['lost']} lost.",
         "",
+        *_floor_lines(floor),
         f"Worker memory after the load (VmRSS, MiB): {workers}; largest "
         f"{mem['largest_mb']} (target ≤ {mem['target_mb']}): {memory_verdict}.",
         "",
@@ -151,6 +178,22 @@ def markdown(report):
     lines += [f"- {note}" for note in report["notes"]]
     lines.append("")
     return "\n".join(lines)
+
+
+def _floor_lines(floor):
+    if not floor:
+        return []
+    return [
+        "Inquiry floor: the same clients and cycle, the form posted to "
+        "`/bench/floor/`, which checks the CSRF token, looks the college up, "
+        "saves the name and address posted with one ORM INSERT and answers "
+        "303, then a confirmation of one line: no validation, rate limit, "
+        "duplicate check, mail or page template. It is the most any inquiry "
+        f"can reach here: {floor['inquiries_per_s']:,.1f} inquiries/s, "
+        f"{floor['ratio']:.2f} of the bare view; {floor['saved']:,} saved of "
+        f"{floor['acknowledged']:,} acknowledged, {floor['errors']} errors.",
+        "",
+    ]
 
 
 def _first_hit_lines(first_hits):

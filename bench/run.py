@@ -206,7 +206,9 @@ def first_hits_after_a_change(base_url, pages, slug, rounds=10):
     ]
 
 
-def measure_inquiries(server, form_path, args, out_dir, run_tag):
+def measure_inquiries(server, form_path, args, out_dir, run_tag, post_path=None):
+    """The inquiry cycle from CLIENTS clients; ``post_path``: post the form
+    there instead of to the form's own address (the floor)."""
     refs_file = Path(out_dir) / f"references-{run_tag}.txt"
     result = wrk.run(
         server.base_url + form_path,
@@ -216,6 +218,7 @@ def measure_inquiries(server, form_path, args, out_dir, run_tag):
         script="inquiry.lua",
         env={
             "BENCH_FORM_PATH": form_path,
+            "BENCH_POST_PATH": post_path or form_path,
             "BENCH_RUN": run_tag,
             "BENCH_REFS_FILE": str(refs_file),
         },
@@ -313,6 +316,20 @@ def main(argv=None):
             bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s
         ) / 2
         rss = server.worker_rss_mb()
+        log("inquiry floor")
+        floor_tag = f"{run_tag}floor"
+        floor_result, floor_references = measure_inquiries(
+            server,
+            form_path,
+            args,
+            out_dir,
+            floor_tag,
+            post_path=f"/bench/floor/{slug}/inquire/",
+        )
+        bare_runs.append(measure_bare(server, args))
+        floor_bare_rps = (
+            bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s
+        ) / 2
         log("first hits after a change")
         cached_pages = [p for p in pages if p[2] == "cached"]
         first_hits = first_hits_after_a_change(server.base_url, cached_pages, slug)
@@ -338,6 +355,16 @@ def main(argv=None):
         failures=extra.get("failures", {}),
     )
     inquiry.update(path=form_path, clients=CLIENTS)
+    floor_extra = floor_result.extra.get("inquiries", {})
+    floor = reports.floor_row(
+        floor_result,
+        floor_bare_rps,
+        acknowledged=floor_extra.get("acknowledged", 0),
+        confirmed=len(floor_references),
+        saved=database.count_run_inquiries(floor_tag),
+        failures=floor_extra.get("failures", {}),
+    )
+    floor.update(path=f"/bench/floor/{slug}/inquire/", clients=CLIENTS)
     connections.close_all()
     log("admin timings")
     admin = admin_timings(env, args.admin_repeat)
@@ -373,6 +400,7 @@ def main(argv=None):
         },
         "pages": [bare_row, *page_results, *uncached_rows],
         "inquiries": inquiry,
+        "inquiry_floor": floor,
         "memory": reports.memory_row(rss),
         "first_hits": first_hits,
         "admin": admin,

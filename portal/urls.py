@@ -30,9 +30,9 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_VIEW:
-    from .benchmark import bare
+    from . import benchmark
 
-    urlpatterns.append(path("bench/bare", bare))
+    urlpatterns += benchmark.urlpatterns
 
 urlpatterns += i18n_patterns(
     path("", include("institutions.urls")),

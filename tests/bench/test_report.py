@@ -139,6 +139,29 @@ def test_markdown_shows_each_row_with_its_verdict(tmp_path):
     assert report.all_passed(data) is False
 
 
+def test_the_floor_is_shown_beside_the_inquiries_and_judged_by_nothing(tmp_path):
+    data = sample_report()
+    # Far below the target, with the form refused twice: still no verdict.
+    data["inquiry_floor"] = report.floor_row(
+        result(300, seconds=10.0),
+        300.0,
+        acknowledged=12,
+        confirmed=10,
+        saved=12,
+        failures={"post 403": 2},
+    )
+    data["inquiry_floor"].update(path="/bench/floor/x/inquire/", clients=16)
+    md = report.write(data, tmp_path, "20260101-000000")
+    assert (
+        "| inquiry floor: the same cycle, posted to a view that only saves "
+        "| `/bench/floor/x/inquire/` | 1.0 inquiries/s |" in md
+    )
+    assert "0.00 of the bare view; 12 saved of 12 acknowledged, 2 errors." in md
+    home = data["pages"][1]
+    home.update(ratio=0.8, passed=True)
+    assert report.all_passed(data) is True
+
+
 def lighthouse_result(performance=1.0, lcp_score=1.0):
     return {
         "categories": {
