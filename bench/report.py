@@ -58,6 +58,7 @@ def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, fa
         "wrk_errors": result.errors,
         "lost": lost,
         "missing_references": missing[:20],
+        "bare_requests_per_s": round(bare_rps, 1),
         "ratio": round(ratio, 3),
         "target": INQUIRY_RATIO,
         "passed": ratio >= INQUIRY_RATIO and errors == 0 and lost == 0,
@@ -144,8 +145,8 @@ def markdown(report):
     lines.append(
         f"| inquiry (GET form, POST, GET confirmation) | `{q['path']}` | "
         f"{q['inquiries_per_s']:,.1f} inquiries/s | {q['p50_ms']:.1f} | "
-        f"{q['p99_ms']:.1f} | {q.get('bare_requests_per_s', 0):,.0f} | "
-        f"{q['ratio']:.2f} | ≥ {q['target']:g} | "
+        f"{q['p99_ms']:.1f} | {q['bare_requests_per_s']:,.0f} | "
+        f"{q['ratio']:.3f} | ≥ {q['target']:g} | "
         f"{_verdict(q['passed'])} |"
     )
     floor = report.get("inquiry_floor")
@@ -154,7 +155,7 @@ def markdown(report):
             f"| inquiry floor: the same cycle, posted to a view that only saves "
             f"| `{floor['path']}` | {floor['inquiries_per_s']:,.1f} inquiries/s | "
             f"{floor['p50_ms']:.1f} | {floor['p99_ms']:.1f} | "
-            f"{floor.get('bare_requests_per_s', 0):,.0f} | {floor['ratio']:.2f} "
+            f"{floor['bare_requests_per_s']:,.0f} | {floor['ratio']:.3f} "
             "| — | — |"
         )
     mem = report["memory"]
@@ -190,7 +191,7 @@ def _floor_lines(floor):
         "303, then a confirmation of one line: no validation, rate limit, "
         "duplicate check, mail or page template. It is the most any inquiry "
         f"can reach here: {floor['inquiries_per_s']:,.1f} inquiries/s, "
-        f"{floor['ratio']:.2f} of the bare view; {floor['saved']:,} saved of "
+        f"{floor['ratio']:.3f} of the bare view; {floor['saved']:,} saved of "
         f"{floor['acknowledged']:,} acknowledged, {floor['errors']} errors.",
         "",
     ]

@@ -386,7 +386,6 @@ def main(argv=None):
         bare_requests_per_s=round(bare_rps, 1),
         ratio=1.0,
     )
-    inquiry["bare_requests_per_s"] = round(inquiry_bare_rps, 1)
     report = {
         "date": started.isoformat(timespec="seconds"),
         "machine": description,

@@ -156,7 +156,8 @@ def test_the_floor_is_shown_beside_the_inquiries_and_judged_by_nothing(tmp_path)
         "| inquiry floor: the same cycle, posted to a view that only saves "
         "| `/bench/floor/x/inquire/` | 1.0 inquiries/s |" in md
     )
-    assert "0.00 of the bare view; 12 saved of 12 acknowledged, 2 errors." in md
+    assert "| 300 | 0.003 | — | — |" in md
+    assert "0.003 of the bare view; 12 saved of 12 acknowledged, 2 errors." in md
     home = data["pages"][1]
     home.update(ratio=0.8, passed=True)
     assert report.all_passed(data) is True
