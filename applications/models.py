@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from institutions.models import Institution, Programme
+from institutions.models import Institution, Programme, choice_label
 
 # No 0/O, 1/I/L: a reference must survive being read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -235,6 +235,20 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.reference} · {self.full_name}"
+
+    # The labels as get_FOO_display() gives them, without hashing (and so
+    # translating) every choice on each call: mail and exports use them.
+    @property
+    def kind_label(self):
+        return choice_label(Kind, self.kind)
+
+    @property
+    def status_label(self):
+        return choice_label(Status, self.status)
+
+    @property
+    def language_label(self):
+        return dict(settings.LANGUAGES).get(self.language, self.language)
 
     def validate_constraints(self, exclude=None):
         # Each check constraint repeats a rule that full_clean has just

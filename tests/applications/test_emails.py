@@ -72,6 +72,7 @@ def test_it_writes_to_the_applicant_in_their_language(college, mailoutbox):
     assert college.programmes.first().name_zh_hans in confirmation.body
     assert "爱尔兰" in confirmation.body
     assert "/zh-hans/inquiries/status/" in confirmation.body
+    assert "咨询类别：学历或专业学习" in confirmation.body
 
 
 def test_it_writes_the_chinese_confirmation_in_chinese(college, mailoutbox):
@@ -90,6 +91,12 @@ def test_it_writes_to_the_college_in_english_and_chinese(college, mailoutbox):
     notification = mailoutbox[1]
     assert f"A new inquiry to {college.name_en}" in notification.body
     assert college.name_zh_hans in notification.body
+    # The kind and the applicant's language, labelled in each language.
+    assert "About: Degree or major study" in notification.body
+    assert "Applicant's language: Simplified Chinese" in notification.body
+    assert "咨询类别：学历或专业学习" in notification.body
+    assert "申请人使用的语言：简体中文" in notification.body
+    assert "Degree or major study" in notification.subject
 
 
 def test_it_sends_nothing_until_the_inquiry_is_committed(
