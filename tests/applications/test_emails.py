@@ -96,6 +96,8 @@ def test_it_writes_to_the_college_in_english_and_chinese(college, mailoutbox):
     assert "Applicant's language: Simplified Chinese" in notification.body
     assert "咨询类别：学历或专业学习" in notification.body
     assert "申请人使用的语言：简体中文" in notification.body
+    assert "Nationality: Ireland (IE)" in notification.body
+    assert "国籍：爱尔兰（IE）" in notification.body
     assert "Degree or major study" in notification.subject
 
 
