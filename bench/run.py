@@ -318,13 +318,14 @@ def main(argv=None):
         rss = server.worker_rss_mb()
         log("inquiry floor")
         floor_tag = f"{run_tag}floor"
+        floor_path = f"/bench/floor/{slug}/inquire/"
         floor_result, floor_references = measure_inquiries(
             server,
             form_path,
             args,
             out_dir,
             floor_tag,
-            post_path=f"/bench/floor/{slug}/inquire/",
+            post_path=floor_path,
         )
         bare_runs.append(measure_bare(server, args))
         floor_bare_rps = (
@@ -364,7 +365,7 @@ def main(argv=None):
         saved=database.count_run_inquiries(floor_tag),
         failures=floor_extra.get("failures", {}),
     )
-    floor.update(path=f"/bench/floor/{slug}/inquire/", clients=CLIENTS)
+    floor.update(path=floor_path, clients=CLIENTS)
     connections.close_all()
     log("admin timings")
     admin = admin_timings(env, args.admin_repeat)
