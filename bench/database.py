@@ -9,7 +9,7 @@ server's environment already in ``os.environ`` (see ``bench.run``).
 import json
 from pathlib import Path
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 
 def prepare(marker_path, *, colleges, inquiries, log):
@@ -40,8 +40,6 @@ def prepare(marker_path, *, colleges, inquiries, log):
         log("scale data already generated: reused")
     elif done == wanted:
         pass
-    elif "generate_scale_data" not in get_commands():
-        log("generate_scale_data is not available: seed content only")
     elif colleges or inquiries:
         log(f"generating scale data ({colleges} colleges, {inquiries} inquiries)")
         call_command("generate_scale_data", colleges=colleges, inquiries=inquiries)

@@ -66,7 +66,7 @@ def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, fa
 
 
 def floor_row(result, bare_rps, *, acknowledged, confirmed, saved, failures):
-    """The same cycle posted to the benchmark's floor view (portal/benchmark.py),
+    """The same cycle posted to the benchmark's floor view (bench/views.py),
     which only saves: how close any inquiry can come to the bare view on this
     machine. Measured for comparison; it has no target of its own."""
     row = inquiry_row(

@@ -2,7 +2,7 @@
 
 The steps, in order:
 1. prepare the bench's own database (seeds plus scale data, generated once);
-2. start gunicorn with the bare view mounted (``PORTAL_BENCHMARK_VIEW=1``);
+2. start gunicorn with bench/settings.py (the bare view and the floor mounted);
 3. for the bare view and each page: a warm-up, then wrk for a bounded time;
    bare view and pages alternate, and each page is reported as a ratio of
    the bare runs either side of it (the machine is shared and noisy; the
@@ -232,11 +232,6 @@ def measure_inquiries(server, form_path, args, out_dir, run_tag, post_path=None)
 def admin_timings(env, repeat):
     """The admin list and dashboard timed by ``manage.py time_admin`` (the
     test client against the bench database, no server), as its JSON."""
-    from django.core.management import get_commands
-
-    if "time_admin" not in get_commands():
-        log("time_admin is not available: admin timings skipped")
-        return None
     completed = subprocess.run(
         [sys.executable, "manage.py", "time_admin", "--repeat", str(repeat)],
         cwd=BASE_DIR,
@@ -262,7 +257,6 @@ def main(argv=None):
         database_url,
         port,
         {
-            "PORTAL_BENCHMARK_VIEW": "1",
             # The access log is off during the load (the portal's own request
             # log writes at INFO); warnings and errors are still written.
             "PORTAL_LOG_LEVEL": "WARNING",
@@ -421,7 +415,7 @@ def main(argv=None):
 NOTES = [
     "wrk (Debian's package) with 2 threads; each page gets a warm-up run first, "
     "whose numbers are dropped.",
-    "The bare view (`/bench/bare`, mounted only with `PORTAL_BENCHMARK_VIEW=1`) "
+    "The bare view (`/bench/bare`, mounted only by `bench/settings.py`) "
     "returns two bytes through the whole middleware stack. It is measured "
     "before the first page and after every page (bare, page, bare, page, ..., "
     "bare), and each page's ratio uses the mean of the two bare runs either "

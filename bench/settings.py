@@ -1,25 +1,29 @@
-"""The portal's settings for `make bench` and `make audit`.
+"""The portal's settings for `make bench` and `make audit`, and for the bench
+app's commands (``DJANGO_SETTINGS_MODULE=bench.settings python manage.py
+generate_scale_data ...``).
 
-The production settings, untouched but for the pages cache: its files go to
-the run's own folder (``BENCH_VAR_DIR``), so that a benchmark never serves or
-leaves pages of its database to the portal in ``var/``. With
-``BENCH_PAGE_CACHE=off`` the pages cache keeps nothing, and every request
-renders its page as the first request after a content change does. The
-directory's college cards (the ``cards`` cache) are kept as in production:
-each is keyed by what it shows, so a change renders again only the card of
-the college that changed.
+The production settings, with the bench app installed (its commands and
+views, bench/urls.py in front of the portal's addresses) and the pages cache
+moved: its files go to the run's own folder (``BENCH_VAR_DIR``, by default
+var/bench), so that a benchmark never serves or leaves pages of its database
+to the portal in ``var/``. With ``BENCH_PAGE_CACHE=off`` the pages cache
+keeps nothing, and every request renders its page as the first request after
+a content change does. The directory's college cards (the ``cards`` cache)
+are kept as in production: each is keyed by what it shows, so a change
+renders again only the card of the college that changed.
 """
 
 import os
 from pathlib import Path
 
 from portal.settings import *  # noqa: F403
-from portal.settings import CACHES
+from portal.settings import BASE_DIR, CACHES, INSTALLED_APPS
 
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
+
+BENCH_VAR_DIR = Path(os.environ.get("BENCH_VAR_DIR", BASE_DIR / "var" / "bench"))
 if "pages" in CACHES and CACHES["pages"]["BACKEND"].endswith("FileBasedCache"):
-    CACHES["pages"] = {
-        **CACHES["pages"],
-        "LOCATION": Path(os.environ["BENCH_VAR_DIR"]) / "cache" / "pages",
-    }
+    CACHES["pages"] = {**CACHES["pages"], "LOCATION": BENCH_VAR_DIR / "cache" / "pages"}
 if os.environ.get("BENCH_PAGE_CACHE") == "off":
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

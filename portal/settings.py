@@ -335,11 +335,6 @@ if ADMIN_PATH.split("/")[0] in {
 INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW = env_int("PORTAL_INQUIRY_RATE_WINDOW", 600)
 
-# `make bench` mounts its own views under /bench/ (portal/benchmark.py): the
-# bare view, its yardstick, and the inquiry floor, which saves what is posted
-# without checking it. Never on otherwise.
-BENCHMARK_VIEW = env_bool("PORTAL_BENCHMARK_VIEW", False)
-
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG)

@@ -29,11 +29,6 @@ urlpatterns = [
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
-if settings.BENCHMARK_VIEW:
-    from . import benchmark
-
-    urlpatterns += benchmark.urlpatterns
-
 urlpatterns += i18n_patterns(
     path("", include("institutions.urls")),
     path("", include("applications.urls")),

@@ -7,6 +7,9 @@ os.environ.setdefault("PORTAL_HTTPS", "0")
 
 from portal.settings import *  # noqa: E402,F403
 
+# The bench app (its commands and views) is installed by bench/settings.py
+# only; the tests of tests/bench/ need it importable and its commands known.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405

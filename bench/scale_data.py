@@ -1,16 +1,20 @@
 """Synthetic colleges, officers and inquiries in bulk, for trying the admin at
 size and for the benchmark (``manage.py generate_scale_data``).
 
+The words (places, college names, programmes, people) come from
+``bench/data/words.toml``; what is made of them, and how often, is here.
 Everything is drawn from one ``random.Random(seed)``, so that the same seed on
-the same day gives the same data. Rows are written with ``bulk_create`` in
-batches, each batch in its own transaction.
+the same day gives the same data. Rows are written in batches, each batch in
+its own transaction.
 """
 
 import collections
 import functools
 import random
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,17 +24,17 @@ from django.db.models import DateTimeField, Max
 from django.utils.text import slugify
 from django_countries import countries
 
-from institutions.models import Fact, Institution, Programme, Section
-
-from . import scale_tables as tables
-from .models import (
+from applications.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
     Inquiry,
     InquiryEvent,
     StaffMembership,
 )
-from .scoping import OFFICER_GROUP
+from applications.scoping import OFFICER_GROUP
+from institutions.models import Fact, Institution, Programme, Section
+
+WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
 
 Status = Inquiry.Status
 Kind = Inquiry.Kind
@@ -52,6 +56,11 @@ PREVIOUS = {
     Status.ENROLLED: Status.APPLICATION_INVITED,
     Status.DECLINED: Status.APPLICATION_INVITED,
 }
+
+
+def load_words(path=WORDS_FILE):
+    with open(path, "rb") as file:
+        return tomllib.load(file)
 
 
 def _weighted(pairs):
@@ -148,10 +157,25 @@ class ScaleData:
     """Builds the synthetic data; see ``generate_scale_data`` for the options."""
 
     def __init__(
-        self, *, seed=1, years=3, batch_size=5000, now=None, progress=None, clock=None
+        self,
+        *,
+        seed=1,
+        years=3,
+        batch_size=5000,
+        now=None,
+        progress=None,
+        clock=None,
+        words=None,
     ):
         import time
 
+        self.words = words or load_words()
+        self.nationalities = _weighted(list(self.words["nationalities"].items()))
+        self.region_of = {
+            country: region
+            for region, names in self.words["names"].items()
+            for country in names["countries"]
+        }
         self.rng = random.Random(seed)
         self.years = years
         self.batch_size = batch_size
@@ -169,7 +193,8 @@ class ScaleData:
     def college_names(self, count):
         """``count`` distinct (en, zh, province, city) tuples."""
         places = []
-        for province, cities in tables.PROVINCES:
+        for entry in self.words["provinces"]:
+            province, cities = entry["name"], entry["cities"]
             for city in cities:
                 places.append((province, city, city))
             # Provincial colleges carry the province's name.
@@ -182,8 +207,8 @@ class ScaleData:
         while len(names) < count and limit:
             limit -= 1
             province, city, place = self.rng.choice(places)
-            speciality = self.rng.choice(tables.SPECIALITIES)
-            pattern, suffix = self.rng.choice(tables.INSTITUTION_TYPES)
+            speciality = self.rng.choice(self.words["specialities"])
+            pattern, suffix = self.rng.choice(self.words["institution_types"])
             en = " ".join(
                 pattern.format(place=place[0], speciality=speciality[0]).split()
             )
@@ -273,21 +298,24 @@ class ScaleData:
                     order=1,
                 ),
             ]
-            offered = self.rng.sample(tables.PROGRAMMES, self.rng.randint(3, 8))
-            for order, (kind, en, zh) in enumerate(offered):
-                programmes.append(
-                    Programme(
-                        institution=college,
-                        kind=kind,
-                        name_en=en,
-                        name_zh_hans=zh,
-                        order=order,
-                    )
-                )
+            offered = self.rng.sample(self.words["programmes"], self.rng.randint(3, 8))
+            for order, entry in enumerate(offered):
+                programmes.append(self.programme(college, order, entry))
         Section.objects.bulk_create(sections, batch_size=500)
         Fact.objects.bulk_create(facts, batch_size=500)
         Programme.objects.bulk_create(programmes, batch_size=500)
         self.report.programmes = len(programmes)
+
+    def programme(self, college, order, entry):
+        """A Programme of ``college`` from one entry of the word list's
+        ``programmes`` (a new field of Programme gets its value here)."""
+        return Programme(
+            institution=college,
+            kind=entry["kind"],
+            name_en=entry["en"],
+            name_zh_hans=entry["zh"],
+            order=order,
+        )
 
     # -- officers ---------------------------------------------------------------
 
@@ -342,17 +370,19 @@ class ScaleData:
                 return reference
 
     def nationality(self):
-        if self.rng.random() < OTHER_COUNTRIES_SHARE:
+        if self.rng.random() < self.words["other_countries_share"]:
             return self.rng.choice(self.all_countries)
-        return self.rng.choices(NATIONALITIES, cum_weights=NATIONALITY_CUMULATIVE)[0]
+        codes, cumulative = self.nationalities
+        return self.rng.choices(codes, cum_weights=cumulative)[0]
 
     def person(self, nationality):
-        given, family = tables.NAMES[tables.REGION_OF.get(nationality, "west")]
+        names = self.words["names"][self.region_of.get(nationality, "west")]
+        given, family = names["given"], names["family"]
         first, last = self.rng.choice(given), self.rng.choice(family)
         name = f"{first} {last}"
         handle = ".".join(h for h in (_handle(first), _handle(last)) if h)
         handle = handle or "applicant"
-        domain = self.rng.choice(tables.MAIL_DOMAINS)
+        domain = self.rng.choice(self.words["mail_domains"])
         email = f"{handle}{self.rng.randint(1, 99999)}@{domain}"
         if self.rng.random() < 0.1:
             # Some people type their address with capitals.
@@ -416,7 +446,7 @@ class ScaleData:
         RowWriter.reset_sequences(Inquiry, InquiryEvent)
 
     def _inquiry(self, pk, created, college_ids, weights, programmes, recent, members):
-        rng = self.rng
+        rng, words = self.rng, self.words
         college = rng.choices(college_ids, cum_weights=weights)[0]
         nationality = self.nationality()
         name, email = self.person(nationality)
@@ -435,12 +465,12 @@ class ScaleData:
         elif kind == Kind.STUDY and offered and rng.random() < 0.7:
             programme = rng.choice(offered)[0]
         language = "zh-hans" if rng.random() < CHINESE_SHARE else "en"
-        template = rng.choice(tables.MESSAGES)
+        template = rng.choice(words["messages"])
         subject = "this programme" if language == "en" else "该"
         message = template[language != "en"].format(programme=subject)
         organization, group_size = "", None
         if kind in (Kind.CHINESE_BRIDGE, Kind.PARTNERSHIP):
-            organization = rng.choice(tables.ORGANISATIONS)
+            organization = rng.choice(words["organisations"])
             if kind == Kind.CHINESE_BRIDGE:
                 group_size = rng.randint(5, 40)
         age = self.now - created
@@ -470,7 +500,7 @@ class ScaleData:
             "email": email,
             "nationality": nationality,
             "programme_id": programme,
-            "intake": rng.choice(tables.INTAKES) if kind != Kind.PARTNERSHIP else "",
+            "intake": rng.choice(words["intakes"]) if kind != Kind.PARTNERSHIP else "",
             "organization": organization,
             "group_size": group_size,
             "message": message,
@@ -577,9 +607,3 @@ def _handle(name):
     """The part of an e-mail address a name gives (nothing for a name in
     another script)."""
     return slugify(name).replace("-", "")
-
-
-NATIONALITIES, NATIONALITY_CUMULATIVE = _weighted(
-    list(tables.NATIONALITY_WEIGHTS.items())
-)
-OTHER_COUNTRIES_SHARE = tables.OTHER_COUNTRIES_SHARE

@@ -3,7 +3,10 @@
     python manage.py time_admin --repeat 11
     python manage.py time_admin --officer scale-officer-12
 
-See ``applications/benchmarks.py`` for what is timed and how.
+See ``bench/admin_timing.py`` for what is timed and how.
+
+A command of the bench app, which only bench/settings.py installs: run it
+with ``DJANGO_SETTINGS_MODULE=bench.settings``.
 """
 
 import json
@@ -11,7 +14,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.benchmarks import time_admin
+from bench.admin_timing import time_admin
 
 
 class Command(BaseCommand):

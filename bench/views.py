@@ -1,5 +1,5 @@
-"""Views of the benchmark, mounted only when ``PORTAL_BENCHMARK_VIEW`` is on
-(portal/urls.py), never in production.
+"""Views of the benchmark, mounted by bench/urls.py: only the bench's own
+settings (bench/settings.py) serve them, never the portal's.
 
 - The bare view: a few bytes through the whole middleware stack, the
   yardstick that `make bench` reports every page against.
@@ -13,7 +13,7 @@
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
@@ -63,11 +63,3 @@ def floor_sent(request):
     if reference is None:
         return HttpResponseBadRequest(b"no inquiry sent", content_type="text/plain")
     return HttpResponse(f'<p id="inquiry-reference">{escape(reference)}</p>')
-
-
-urlpatterns = [
-    path("bench/bare", bare),
-    path("bench/floor/<slug:slug>/inquire/", floor_inquiry, name="bench-floor-inquiry"),
-    # The bench's script expects "/inquiries/sent/" in the 303's Location.
-    path("bench/floor/inquiries/sent/", floor_sent, name="bench-floor-sent"),
-]

@@ -6,6 +6,9 @@
 For the benchmark and for trying the admin at size. It refuses a database
 that already holds inquiries (they may be real applicants') unless told
 ``--append``; the seed colleges stay as they are and get inquiries too.
+
+A command of the bench app, which only bench/settings.py installs: run it
+with ``DJANGO_SETTINGS_MODULE=bench.settings``.
 """
 
 import time
@@ -14,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from applications.models import Inquiry
-from applications.scale_data import ScaleData
+from bench.scale_data import ScaleData
 from institutions.models import Institution
 
 

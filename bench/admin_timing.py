@@ -1,6 +1,6 @@
 """How fast the staff pages answer against the current database.
 
-``time_admin`` (``manage.py time_admin``) signs in a superuser and an
+``time_admin`` (``manage.py time_admin``, bench/settings.py) signs in a superuser and an
 admissions officer with Django's test client, asks for the inquiry list (the
 first page, a middle page, each list filter, a search by reference and by
 e-mail address) and the dashboard, each ``repeat`` times, and reports the
@@ -28,8 +28,8 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Inquiry, StaffMembership
-from .pagination import EstimatedCountPaginator
+from applications.models import Inquiry, StaffMembership
+from applications.pagination import EstimatedCountPaginator
 
 LIST_TARGET_MS = 300
 DASHBOARD_TARGET_MS = 1000

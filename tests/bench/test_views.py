@@ -1,4 +1,5 @@
-"""The benchmark's own views: the bare yardstick and the inquiry floor."""
+"""The benchmark's own views: the bare yardstick and the inquiry floor,
+mounted by bench/urls.py (the root URLconf of bench/settings.py) only."""
 
 import pytest
 from django.test import Client
@@ -6,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from applications.models import Inquiry
 
-pytestmark = pytest.mark.urls("tests.portal.bench_urls")
+pytestmark = pytest.mark.urls("bench.urls")
 
 SENT = "/bench/floor/inquiries/sent/"
 
@@ -22,7 +23,7 @@ def test_the_bare_view_answers_two_bytes(client):
 
 
 @pytest.mark.urls("portal.urls")
-def test_nothing_of_the_benchmark_is_mounted_by_default(client):
+def test_nothing_of_the_benchmark_is_mounted_by_the_portals_urls(client):
     assert client.get("/bench/bare").status_code == 404
     with pytest.raises(NoReverseMatch):
         reverse("bench-floor-sent")
