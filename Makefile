@@ -11,11 +11,12 @@ MANAGE := $(PY) manage.py
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: help run serve test test-faults lint format screenshots messages clean backup restore
+.PHONY: help run serve test fuzz test-faults lint format screenshots messages clean backup restore
 
 help:
 	@echo "make run          set up and serve the portal at http://$(HOST):$(PORT)/ (development)"
-	@echo "make test         install the test tools and run the whole suite"
+	@echo "make test         install the test tools and run the whole suite (a sample of the generated hostile input)"
+	@echo "make fuzz         all 10,100 generated hostile request bodies (hypothesis profile ci-fuzz)"
 	@echo "make test-faults  the slow load and fault tests: gunicorn, PostgreSQL, Redis"
 	@echo "make serve        the production-like server: gunicorn, DEBUG off, whitenoise"
 	@echo "make lint         ruff"
@@ -74,6 +75,11 @@ test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	PORTAL_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# The generated hostile request bodies in full: 10,100, where `make test`
+# sends a derandomised tenth (the hypothesis profiles in tests/conftest.py).
+fuzz: $(VENV)/.dev
+	PORTAL_FUZZ=1 $(PY) -m pytest tests/applications/test_hostile_input.py -p no:cacheprovider
 
 # Real gunicorn servers under load while workers, the database and the mail
 # server fail; PostgreSQL and Redis are installed from Debian when missing.

@@ -7,12 +7,35 @@ The cast:
 - ``jin``: an admissions officer of Jinhua Polytechnic.
 """
 
+import os
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from institutions.models import Institution
+
+# Generated examples (hypothesis, tests/applications/test_hostile_input.py):
+# `make test` runs a tenth of them ("default"), `make fuzz` all of them
+# ("ci-fuzz", PORTAL_FUZZ=1), as .ci/run does. Both derandomised: a run sends
+# the same bodies as the run before, so a failure is the code's, not luck's;
+# print_blob shows how to replay a failing example.
+hypothesis_settings.register_profile(
+    "default",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "ci-fuzz", parent=hypothesis_settings.get_profile("default"), max_examples=1000
+)
+hypothesis_settings.load_profile(
+    "ci-fuzz" if os.environ.get("PORTAL_FUZZ") == "1" else "default"
+)
 
 CHONGQING = "chongqing-industry-polytechnic-college"
 JINHUA = "jinhua-polytechnic"

@@ -5,6 +5,7 @@ import time
 from collections import Counter
 
 import pytest
+from hypothesis import settings
 
 SENT = Counter()
 SECONDS = Counter()
@@ -27,7 +28,8 @@ def sent_bodies(request):
 def pytest_terminal_summary(terminalreporter):
     if not SENT:
         return
-    terminalreporter.section("hostile input")
+    profile = settings.get_current_profile_name()
+    terminalreporter.section(f"hostile input (hypothesis profile {profile!r})")
     for name, sent in SENT.items():
         terminalreporter.write_line(
             f"{sent:6d} bodies in {SECONDS[name]:6.1f} s  {name}"
