@@ -170,7 +170,7 @@ def test_its_cards_say_where_a_college_is_and_what_it_offers(seeded, client):
     offers = "Vocational diploma (associate degree) · Preparatory course · Vocational"
     assert f'<p class="card-kinds">{offers} training</p>' in html
     zh = client.get("/zh-hans/").content.decode()
-    assert '<p class="card-city">浙江省金华</p>' in zh
+    assert '<p class="card-city">浙江省金华市</p>' in zh
 
 
 def test_a_full_page_of_results_weighs_under_30_kb_compressed(seeded, client):
