@@ -61,7 +61,9 @@ def nationality_options(client, language):
     url = f"/{language}/institutions/jinhua-polytechnic/inquire/"
     html = client.get(url).content.decode()
     select = re.search(r'<select name="nationality".*?</select>', html, re.S).group()
-    return [unescape(n) for n in re.findall(r'<option value="[A-Z]{2}">([^<]*)', select)]
+    return [
+        unescape(n) for n in re.findall(r'<option value="[A-Z]{2}">([^<]*)', select)
+    ]
 
 
 def test_the_chinese_form_lists_countries_in_pinyin_order(client, jinhua):
