@@ -101,6 +101,7 @@ screenshots: $(VENV)/.dev
 # Needs GNU gettext (apt-get install gettext); a fresh clone does not, since
 # the compiled catalogue is committed.
 messages: $(VENV)/.runtime
+	mkdir -p var
 	PORTAL_DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i "$(VENV)/*" -i "var/*" -i "tests/*"
 	msgcat --use-first locale/fragments/*.po -o var/compendium.po
 	@# makemessages guesses fuzzy translations from similar strings: drop the
@@ -110,9 +111,18 @@ messages: $(VENV)/.runtime
 	sed -i '/^msgstr\[1\] ""$$/d' locale/zh_Hans/LC_MESSAGES/django.po
 	msgattrib --clear-fuzzy --empty -o locale/zh_Hans/LC_MESSAGES/django.po \
 		locale/zh_Hans/LC_MESSAGES/django.po
-	msgmerge --quiet --no-fuzzy-matching --no-location -C var/compendium.po \
+	@# The fragments hold the reviewed Chinese: where they and django.po
+	@# differ, the fragment wins (msgmerge -C alone only fills empty entries).
+	@# msgmerge then keeps only the msgids that the code still uses.
+	@# (the first file only keeps django.po's own header).
+	sed -n '1,/^$$/p' locale/zh_Hans/LC_MESSAGES/django.po > var/header.po
+	msgcat --use-first var/header.po var/compendium.po \
+		locale/zh_Hans/LC_MESSAGES/django.po -o var/translations.po
+	msgmerge --quiet --no-fuzzy-matching --no-location \
 		-o locale/zh_Hans/LC_MESSAGES/django.po \
-		locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po
+		var/translations.po locale/zh_Hans/LC_MESSAGES/django.po
+	msgattrib --no-obsolete -o locale/zh_Hans/LC_MESSAGES/django.po \
+		locale/zh_Hans/LC_MESSAGES/django.po
 	PORTAL_DEBUG=1 $(MANAGE) compilemessages -l zh_Hans -v 0
 	@msgattrib --untranslated locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | \
 		xargs -I{} echo "untranslated entries (0 or 1 means none: the header): {}"

@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from institutions.models import Programme
 from portal.compiled_sql import compiled_rows
+from portal.countries import sorted_countries
 from portal.widgets import (
     QuickCheckboxInput,
     QuickEmailInput,
@@ -117,7 +117,7 @@ def country_choices(language):
     """Country names in ``language``, sorted the way its readers expect."""
     with translation.override(language):
         return ReadyChoices(
-            (("", str(_("Choose a country"))), *((c, str(n)) for c, n in countries))
+            (("", str(_("Choose a country"))), *sorted_countries(language))
         )
 
 

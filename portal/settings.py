@@ -268,6 +268,38 @@ USE_TZ = True
 TIME_ZONE = env_str("PORTAL_TIME_ZONE", "Asia/Shanghai")
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Country names, where django-countries' are not what a portal of Chinese
+# colleges must show. Each English name is a msgid: its Chinese is in our
+# catalogue, which Django reads before django-countries' own. Where only the
+# Chinese was wrong the English stays django-countries' msgid. The order
+# readers expect (pinyin on Chinese pages) is portal.countries.sorted_countries.
+COUNTRIES_OVERRIDE = {
+    "TW": _("Taiwan, China"),
+    "HK": _("Hong Kong SAR, China"),
+    "MO": _("Macao SAR, China"),
+    "AS": _("American Samoa"),
+    "AW": _("Aruba"),
+    "BA": _("Bosnia and Herzegovina"),
+    "BS": _("Bahamas (The)"),
+    "BW": _("Botswana"),
+    "CC": _("Cocos (Keeling) Islands"),
+    "DM": _("Dominica"),
+    "DO": _("Dominican Republic"),
+    "GF": _("French Guiana"),
+    "KG": _("Kyrgyzstan"),
+    "KM": _("Comoros"),
+    "LR": _("Liberia"),
+    "MK": _("North Macedonia"),
+    "ML": _("Mali"),
+    "NP": _("Nepal"),
+    "RE": _("Réunion"),
+    "SJ": _("Svalbard and Jan Mayen"),
+    "SR": _("Suriname"),
+    "TJ": _("Tajikistan"),
+    "TT": _("Trinidad and Tobago"),
+    "WS": _("Samoa"),
+}
+
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "zh-hans")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)

@@ -323,8 +323,8 @@ def test_it_keeps_the_message_and_the_choices_entered(client, chongqing):
 def test_it_shows_errors_in_the_page_language(client, chongqing):
     response = client.post(form_url(chongqing, "zh-hans"), form_data(full_name=""))
     assert response.status_code == 400
-    # Django's own message, translated by its own catalogue.
-    assert errors_beside(response, "full_name") == ["这个字段是必填项。"]
+    # Django's own message, in the plainer words of our catalogue.
+    assert errors_beside(response, "full_name") == ["请填写此项。"]
 
 
 def test_it_shows_its_own_errors_in_chinese(client, chongqing):
@@ -439,7 +439,7 @@ def test_it_shows_the_privacy_notice_in_both_languages(client, db):
 def test_it_shows_the_privacy_notice_in_chinese(client, db):
     """Needs the compiled Chinese catalogue."""
     html = client.get("/zh-hans/privacy/").content.decode()
-    assert "只有您所咨询院校的招生工作人员" in html
+    assert "仅限您所咨询院校的招生工作人员，以及负责运营本平台的少数管理员。" in html
 
 
 def test_it_flags_a_possible_duplicate(client, chongqing):

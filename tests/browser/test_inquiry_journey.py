@@ -31,7 +31,7 @@ def test_it_takes_a_chinese_delegation_leader_from_errors_to_a_reference(site, p
     page.wait_for_load_state()
     summary = page.get_by_role("alert")
     assert "请修改以下内容" in summary.inner_text()
-    assert "姓名：这个字段是必填项。" in summary.inner_text()
+    assert "姓名：请填写此项。" in summary.inner_text()
     assert page.get_by_label("姓名").get_attribute("aria-invalid") == "true"
     assert Inquiry.objects.count() == 0
 

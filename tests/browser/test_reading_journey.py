@@ -26,7 +26,7 @@ def test_it_leads_a_chinese_reader_to_the_chinese_bridge_and_back_in_english(
     page.wait_for_url(
         "**/zh-hans/institutions/chongqing-industry-polytechnic-college/chinese-bridge/"
     )
-    assert page.get_by_role("heading", level=1).inner_text() == "汉语桥团组在线体验平台"
+    assert page.get_by_role("heading", level=1).inner_text() == "汉语桥：学校介绍"
     assert "重庆工业职业技术学院是由重庆市政府举办" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="English").click()
@@ -36,7 +36,7 @@ def test_it_leads_a_chinese_reader_to_the_chinese_bridge_and_back_in_english(
     assert page.locator("html").get_attribute("lang") == "en"
     assert (
         page.get_by_role("heading", level=1).inner_text()
-        == "Chinese Bridge Delegation Online"
+        == "Chinese Bridge: About the College"
     )
 
 

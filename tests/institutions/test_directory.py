@@ -39,7 +39,7 @@ def test_it_finds_a_college_by_any_of_its_names(seeded, client, query, found):
 def test_it_searches_in_chinese_too(seeded, client):
     response = client.get("/zh-hans/", {"q": "Chongqing"})
     assert titles(response) == ["重庆工业职业技术学院"]
-    assert "1 所院校" in response.content.decode()
+    assert "共1所院校" in response.content.decode()
 
 
 def test_it_filters_by_province_in_the_pages_language(seeded, client):
@@ -47,7 +47,7 @@ def test_it_filters_by_province_in_the_pages_language(seeded, client):
     html = client.get("/zh-hans/", {"province": "Beijing"}).content.decode()
     assert '<option value="Zhejiang">浙江省</option>' in html
     assert '<option value="Beijing" selected>北京市</option>' in html
-    assert "2 所院校" in html
+    assert "共2所院校" in html
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_it_explains_a_bad_filter_instead_of_failing(seeded, client, params):
 
 def test_it_explains_a_bad_filter_in_chinese(seeded, client):
     html = client.get("/zh-hans/", {"province": "Atlantis"}).content.decode()
-    assert "请从列表中选择省份。" in html
+    assert "请从列表中选择地区。" in html
 
 
 @pytest.mark.parametrize("page", ["0", "4", "99999"])
@@ -126,7 +126,7 @@ def test_it_shows_twenty_colleges_a_page_with_accessible_pages(seeded, client):
     assert len(titles(last)) == 9
     assert 'href="?page=2" rel="prev"' in last.content.decode()
     zh = client.get("/zh-hans/", {"page": "2"}).content.decode()
-    assert 'aria-label="第 2 页" aria-current="page"' in zh
+    assert 'aria-label="第2页" aria-current="page"' in zh
 
 
 def test_its_page_links_keep_the_filters(seeded, client):
@@ -170,7 +170,7 @@ def test_its_cards_say_where_a_college_is_and_what_it_offers(seeded, client):
     offers = "Vocational diploma (associate degree) · Preparatory course · Vocational"
     assert f'<p class="card-kinds">{offers} training</p>' in html
     zh = client.get("/zh-hans/").content.decode()
-    assert '<p class="card-city">浙江省金华</p>' in zh
+    assert '<p class="card-city">浙江省金华市</p>' in zh
 
 
 def test_a_full_page_of_results_weighs_under_30_kb_compressed(seeded, client):

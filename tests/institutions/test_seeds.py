@@ -27,7 +27,12 @@ NOT_CONTENT = {
 }
 # Misspellings mended on purpose (seeds/README.md); words that ran together
 # and missing spaces need no entry, since the comparison ignores spacing.
-MENDS = [("chongoing", "chongqing"), (" pf ", " of ")]
+MENDS = [
+    ("chongoing", "chongqing"),
+    (" pf ", " of "),
+    # 003's Chinese says 1867.82亩: mu, not acres (about 124.5 ha).
+    ("1867.82 acres", "1,867.82 mu (about 124.5 hectares)"),
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -241,3 +246,59 @@ def test_it_writes_chinese_with_full_width_punctuation(seeded):
     with connection.cursor():
         chinese = " ".join(Section.objects.values_list("body_zh_hans", flat=True))
     assert not re.search(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", chinese)
+
+
+def chinese_of(slug):
+    college = Institution.objects.get(slug=slug)
+    return " ".join(
+        [college.name_note_zh_hans, college.summary_zh_hans]
+        + list(college.sections.values_list("title_zh_hans", flat=True))
+        + list(college.sections.values_list("body_zh_hans", flat=True))
+        + list(college.programmes.values_list("name_zh_hans", flat=True))
+        + list(college.facts.values_list("value_zh_hans", flat=True))
+    )
+
+
+def test_it_carries_the_native_readers_corrections(seeded):
+    bpu = chinese_of("beijing-polytechnic-university")
+    # "Most renowned" in all of Beijing, not in its southeast.
+    assert "坐落于首都东南部、最负盛名" not in bpu
+    assert "是北京最负盛名的职业大学" in bpu
+    # The specialty groups do not contain the eight schools.
+    assert "下设" not in bpu
+    assert "设有机电工程学院" in bpu
+    cipc = chinese_of("chongqing-industry-polytechnic-college")
+    assert "五家德国汽车制造商" in cipc and "德国五大汽车制造商" not in cipc
+    assert "美国印第安纳州常春藤技术社区学院（Ivy Tech Community College）" in cipc
+    assert "英国威尔士山谷学院（Coleg y Cymoedd）" in cipc
+    # Figures of different years say which year they are from.
+    assert "2015—2016年的资料" in cipc and "16000余人（2022年）" in cipc
+    assert "1.7万" not in cipc
+    # The Chinese Bridge material is the college's, from the platform.
+    assert "汉语桥：学校介绍" in cipc and "原载于“汉语桥团组在线体验平台”" in cipc
+    jinhua = chinese_of("jinhua-polytechnic")
+    assert "最后同样重要的是" not in jinhua and "发展“可持续发展教育”" not in jinhua
+    bjut = chinese_of("beijing-university-of-technology")
+    assert "人文学科" in bjut and "文学" not in bjut.replace("人文学科", "")
+
+
+def test_it_dates_each_renaming_without_naming_a_source_document(seeded):
+    for slug, year in (
+        ("beijing-polytechnic-university", 2025),
+        ("jinhua-polytechnic", 2024),
+    ):
+        college = Institution.objects.get(slug=slug)
+        assert f"{year}年" in college.name_note_zh_hans
+        assert str(year) in college.name_note_en
+        assert "source document" not in college.name_note_en
+        assert "来源文件" not in college.name_note_zh_hans
+        assert {n.until for n in college.former_names.all()} == {year}
+
+
+def test_the_campus_area_agrees_in_both_languages(seeded, client):
+    slug = "chongqing-industry-polytechnic-college"
+    english = pages_text(client, "en", slug)
+    chinese = pages_text(client, "zh-hans", slug)
+    assert "acres" not in english
+    assert normalise("1,867.82 mu (about 124.5 hectares)") in english
+    assert normalise("1867.82亩（约124.5公顷）") in chinese
