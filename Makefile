@@ -49,6 +49,10 @@ database: $(VENV)/.runtime var/secret_key
 	$(PRIVATE) $(MANAGE) createcachetable
 	$(PRIVATE) $(MANAGE) load_seeds
 
+# Links in mail name the address served on, unless PORTAL_SITE_URL says
+# otherwise (a proxy in front, a domain name).
+run serve: export PORTAL_SITE_URL ?= http://$(HOST):$(PORT)
+
 run: export PORTAL_DEBUG = 1
 run: database
 	$(PRIVATE) $(MANAGE) demo_accounts

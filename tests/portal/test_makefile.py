@@ -68,6 +68,18 @@ def mode(path):
 
 
 @pytest.mark.parametrize("target", ["run", "serve"])
+def test_the_site_address_follows_the_port_served_on(checkout, target):
+    served = make(checkout, target, "PORT=8100")[-1]
+    assert "127.0.0.1:8100" in served.split(" umask=")[0]  # what is served
+    assert "site=http://127.0.0.1:8100" in served  # what links name
+
+
+def test_a_site_address_that_is_set_is_kept(checkout):
+    calls = make(checkout, "serve", "PORT=8100", PORTAL_SITE_URL="https://x.edu.cn")
+    assert calls[-1].startswith("gunicorn") and "site=https://x.edu.cn" in calls[-1]
+
+
+@pytest.mark.parametrize("target", ["run", "serve"])
 def test_everything_made_under_var_is_the_owners_alone(checkout, target):
     calls = make(checkout, target)
     assert calls and all("umask=0077" in c for c in calls), calls
