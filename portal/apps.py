@@ -35,4 +35,6 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the portal's system checks)
+
         connection_created.connect(sqlite_owner_only, dispatch_uid="sqlite-owner-only")
