@@ -10,6 +10,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST := 127.0.0.1
 PORT := 8000
+# Everything under var/ is its owner's alone: the database (applicants' data,
+# password hashes, sessions), the secret key, mail, backups. Every recipe line
+# that may write there starts with it (each line is a shell of its own).
+PRIVATE := umask 077;
 
 .PHONY: help run serve test fuzz test-faults lint format screenshots messages clean backup restore
 
@@ -41,34 +45,37 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # seed content. load_seeds keeps whatever staff have edited in the admin.
 .PHONY: database
 database: $(VENV)/.runtime var/secret_key
-	mkdir -p var
-	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) createcachetable
-	$(MANAGE) load_seeds
+	$(PRIVATE) mkdir -p var && chmod 700 var
+	$(PRIVATE) $(MANAGE) migrate --no-input -v 0
+	$(PRIVATE) $(MANAGE) createcachetable
+	$(PRIVATE) $(MANAGE) load_seeds
+
+# Links in mail name the address served on, unless PORTAL_SITE_URL says
+# otherwise (a proxy in front, a domain name).
+run serve: export PORTAL_SITE_URL ?= http://$(HOST):$(PORT)
 
 run: export PORTAL_DEBUG = 1
 run: database
-	$(MANAGE) demo_accounts
+	$(PRIVATE) $(MANAGE) demo_accounts
 	@echo ""
 	@echo "  The portal:  http://$(HOST):$(PORT)/"
 	@echo "  The admin:   http://$(HOST):$(PORT)/$${PORTAL_ADMIN_PATH:-admin/}  (accounts above; also in var/demo-accounts.txt)"
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(PRIVATE) $(MANAGE) runserver $(HOST):$(PORT)
 
 var/secret_key:
-	mkdir -p var
-	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+	$(PRIVATE) mkdir -p var && chmod 700 var
+	$(PRIVATE) $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 serve: export PORTAL_DEBUG = 0
 serve: export PORTAL_HTTPS ?= 0
 serve: export PORTAL_ALLOWED_HOSTS ?= $(HOST),localhost
 serve: database
-	$(MANAGE) collectstatic --no-input -v 0
+	$(PRIVATE) $(MANAGE) collectstatic --no-input -v 0
 	@echo "  The portal (production-like): http://$(HOST):$(PORT)/"
 	@# No gunicorn access log: its request line holds the query string (an
 	@# admin search for an e-mail address); the portal logs each request itself.
-	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3
+	$(PRIVATE) $(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 3
 
 test: $(VENV)/.dev
 	bash scripts/install-browser.sh
@@ -130,11 +137,11 @@ messages: $(VENV)/.runtime
 # A consistent copy while the portal serves: SQLite's online backup or
 # pg_dump, and MEDIA_ROOT, in one archive under var/backups/.
 backup: $(VENV)/.runtime
-	$(MANAGE) backup
+	$(PRIVATE) $(MANAGE) backup
 
 restore: $(VENV)/.runtime
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/portal-....tar.gz" >&2; exit 2; }
-	$(MANAGE) restore "$(FILE)"
+	$(PRIVATE) $(MANAGE) restore "$(FILE)"
 
 # The benchmark and the Lighthouse audit each start the production-like server
 # on a database of their own (var/bench/, var/audit/), never var/portal.sqlite3.
@@ -144,7 +151,7 @@ BENCH_INQUIRIES ?= 1000000
 .PHONY: bench audit
 bench: $(VENV)/.runtime var/secret_key
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	$(PY) -m bench --colleges $(BENCH_COLLEGES) --inquiries $(BENCH_INQUIRIES) --docs docs/benchmark.md
+	$(PRIVATE) $(PY) -m bench --colleges $(BENCH_COLLEGES) --inquiries $(BENCH_INQUIRIES) --docs docs/benchmark.md
 
 # Lighthouse is pinned in tools/audit/package-lock.json and drives Debian's
 # Chromium: nothing may download a browser.
@@ -156,7 +163,7 @@ tools/audit/node_modules/.installed: tools/audit/package-lock.json
 
 audit: $(VENV)/.runtime var/secret_key tools/audit/node_modules/.installed
 	bash scripts/install-browser.sh
-	$(PY) -m bench.audit --docs docs/audit.md
+	$(PRIVATE) $(PY) -m bench.audit --docs docs/audit.md
 
 clean:
 	rm -rf $(VENV) var

@@ -10,6 +10,7 @@ first claims the inquiry's mail, so that no mail goes out twice.
 
 import datetime
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -45,7 +46,13 @@ def _context(inquiry):
         "institution": inquiry.institution,
         "intake": describe_intake(inquiry.intake),
         "site_url": settings.SITE_URL,
-        "status_url": _absolute(reverse("applications:status")),
+        # The status page fills the reference in; the e-mail address is
+        # never in a URL (logs, browser history).
+        "status_url": _absolute(
+            reverse("applications:status")
+            + "?"
+            + urlencode({"reference": inquiry.reference})
+        ),
         "privacy_url": _absolute(reverse("applications:privacy")),
         "admin_url": _admin_url(inquiry),
     }

@@ -6,6 +6,7 @@ English and in Simplified Chinese (``name_en``, ``name_zh_hans``...).
 
 import hashlib
 import json
+import re
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,6 +28,32 @@ def choice_label(choices, value):
         return choices(value).label
     except ValueError:
         return value
+
+
+def plain_newlines(text):
+    """``text`` with every line break a ``\\n``: browsers post a textarea with
+    ``\\r\\n``, and old files may have a lone ``\\r``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A line break, blanks other than a line break (spaces, tabs, the full-width
+# space that starts a Chinese paragraph), another line break.
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def split_paragraphs(text):
+    """The paragraphs of a plain text: parted by blank lines of any kind."""
+    paragraphs = BLANK_LINE.split(plain_newlines(text))
+    return [p.strip() for p in paragraphs if p.strip()]
+
+
+class PlainTextField(models.TextField):
+    """A text whose line breaks are stored as ``\\n``, however it was written:
+    by the admin, by ``load_seeds``, by ``save()`` or ``update()``."""
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return plain_newlines(value) if isinstance(value, str) else value
 
 
 class Origin(models.TextChoices):
@@ -107,7 +134,7 @@ class Institution(Provenance):
         blank=True,
         help_text=_("One line shown on the home page."),
     )
-    name_note = models.TextField(
+    name_note = PlainTextField(
         _("note on the name"),
         blank=True,
         help_text=_("A change of name, or a name that is easily confused."),
@@ -242,7 +269,7 @@ class Section(Provenance):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(
+    body = PlainTextField(
         _("text"), help_text=_("Plain text; paragraphs separated by a blank line.")
     )
     is_published = models.BooleanField(_("published"), default=True)
@@ -289,7 +316,7 @@ class Section(Provenance):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return split_paragraphs(self.body)
 
     @property
     def running_text(self):
@@ -399,7 +426,7 @@ class Programme(Provenance):
     kind = models.CharField(
         _("kind of programme"), max_length=20, choices=Kind, blank=True
     )
-    description = models.TextField(_("description"), blank=True)
+    description = PlainTextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

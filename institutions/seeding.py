@@ -17,7 +17,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Fact, FormerName, Institution, Programme, School, Section, Signatory
+from .models import (
+    Fact,
+    FormerName,
+    Institution,
+    Programme,
+    School,
+    Section,
+    Signatory,
+    split_paragraphs,
+)
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 LANGS = {"en": "en", "zh-hans": "zh_hans"}
@@ -65,8 +74,7 @@ def bilingual(data, name, required=False):
 
 def tidy(text):
     """One blank line between paragraphs, no stray spaces around them."""
-    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
+    return "\n\n".join(" ".join(p.split()) for p in split_paragraphs(text))
 
 
 def provenance(data):

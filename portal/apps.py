@@ -1,5 +1,40 @@
+import logging
+import os
+import stat
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+logger = logging.getLogger(__name__)
+
+
+def sqlite_owner_only(sender, connection, **kwargs):
+    """Keep an SQLite database file readable by its owner only.
+
+    It holds applicants' data, password hashes and sessions. SQLite gives
+    the -wal and -shm files the database file's mode as it creates them;
+    those left from before are closed too. Also for a server started by
+    hand, whatever its umask.
+    """
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict["NAME"])
+    if connection.creation.is_in_memory_db(name):
+        return
+    for path in (name, f"{name}-wal", f"{name}-shm"):
+        try:
+            if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # another user's file: say so, serve anyway
+            logger.warning("Cannot make %s owner-only: %s", path, error)
 
 
 class PortalConfig(AppConfig):
     name = "portal"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the portal's system checks)
+
+        connection_created.connect(sqlite_owner_only, dispatch_uid="sqlite-owner-only")

@@ -2,8 +2,9 @@
 
 One file for every environment: production differs only by environment
 variables, read by the strict helpers below. Defaults are safe: debug is off
-unless asked for, the database is an SQLite file under ``var/``, and mail is
-written to the console.
+unless asked for, the database is an SQLite file under ``var/``, and mail
+without a mail server stays on the machine (the console, or files in
+``var/mail/`` with debug off).
 """
 
 import os
@@ -327,12 +328,22 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# E-mail: the console by default, so that nothing needs a mail server.
+# E-mail goes to the mail server that PORTAL_EMAIL_HOST names. Without one,
+# nothing needs a mail server and nothing leaves the machine: with debug on
+# mail is shown on the console; with it off (`make serve`) it holds
+# applicants' words and must stay out of the server's log, so each mail is a
+# file in var/mail/ (owner-only, like all of var/), and `check --deploy` says
+# that mail reaches nobody (portal/checks.py).
+EMAIL_HOST = env_str("PORTAL_EMAIL_HOST")
+if EMAIL_HOST:
+    _mail_default = "smtp"
+else:
+    _mail_default = "console" if DEBUG else "filebased"
 EMAIL_BACKEND = env_str(
-    "PORTAL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "PORTAL_EMAIL_BACKEND", f"django.core.mail.backends.{_mail_default}.EmailBackend"
 )
+EMAIL_HOST = EMAIL_HOST or "localhost"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-EMAIL_HOST = env_str("PORTAL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("PORTAL_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("PORTAL_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("PORTAL_EMAIL_HOST_PASSWORD")

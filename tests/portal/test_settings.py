@@ -37,6 +37,7 @@ def test_it_reports_nothing_for_a_deployment_under_production_settings():
         "WARNING",
         PORTAL_SECRET_KEY="x7" * 30 + "-a-long-random-production-secret",
         PORTAL_ALLOWED_HOSTS="portal.example.edu.cn",
+        PORTAL_EMAIL_HOST="smtp.example.edu.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -197,3 +198,93 @@ def test_check_deploy_names_what_a_deployment_without_https_lacks():
     assert result.returncode != 0
     for warning in ("W004", "W008", "W012", "W016"):
         assert f"security.{warning}" in result.stderr
+
+
+# -- mail ------------------------------------------------------------------------
+
+MAIL = """
+import os
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from applications.emails import send_inquiry_mails
+from applications.models import Inquiry
+from institutions.models import Institution
+
+call_command("migrate", verbosity=0)
+college = Institution.objects.create(
+    slug="c", name_en="C", admissions_emails="intl@c.example"
+)
+inquiry = Inquiry.objects.create(
+    institution=college, kind="study", full_name="Wanjiru Kamau",
+    email="wanjiru@example.com", nationality="KE", language="en",
+    consent_at=timezone.now(), message="Private words of the applicant",
+)
+with override_settings(EMAIL_FILE_PATH=os.environ["MAIL_DIR"]):
+    print(settings.EMAIL_BACKEND, send_inquiry_mails(inquiry))
+"""
+
+
+def test_with_debug_off_and_no_mail_server_mail_goes_to_files_not_the_log(tmp_path):
+    folder = tmp_path / "mail"
+    result = run_manage(
+        "shell", "--no-imports", "-c", MAIL, MAIL_DIR=str(folder), **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    log = result.stdout + result.stderr
+    assert "Wanjiru" not in log and "Private words" not in log
+    assert result.stdout.split() == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        "True",  # delivered to the folder, which the README names
+    ]
+    written = "".join(p.read_text() for p in folder.iterdir())
+    assert "Wanjiru Kamau" in written and "Private words of the applicant" in written
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"PORTAL_DEBUG": "1"}, "console"),
+        ({"PORTAL_DEBUG": "1", "PORTAL_EMAIL_HOST": "smtp.example.edu.cn"}, "smtp"),
+        ({}, "filebased"),
+        ({"PORTAL_EMAIL_HOST": "smtp.example.edu.cn"}, "smtp"),
+    ],
+)
+def test_a_mail_host_given_is_used_and_otherwise_mail_stays_local(env, backend):
+    show = (
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_FILE_PATH)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", show, **{**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    used, host, folder = result.stdout.split()
+    assert used == f"django.core.mail.backends.{backend}.EmailBackend"
+    assert host == env.get("PORTAL_EMAIL_HOST", "localhost")
+    assert folder == str(ROOT / "var" / "mail")
+
+
+@pytest.mark.parametrize(
+    ("backend", "says"),
+    [
+        (None, "written to files in"),
+        ("django.core.mail.backends.console.EmailBackend", "written to the log"),
+        ("django.core.mail.backends.locmem.EmailBackend", "kept in memory"),
+        ("django.core.mail.backends.dummy.EmailBackend", "thrown away"),
+    ],
+)
+def test_check_deploy_warns_when_no_mail_server_is_configured(backend, says):
+    env = {"PORTAL_EMAIL_BACKEND": backend} if backend else {}
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **env
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+    assert says in result.stderr
+    assert "PORTAL_EMAIL_HOST" in result.stderr  # what to do about it
+
+
+def test_check_deploy_is_quiet_about_mail_while_debugging():
+    result = run_manage("check", "--deploy", PORTAL_DEBUG="1")
+    assert "portal.W001" not in result.stdout + result.stderr

@@ -38,56 +38,70 @@ class Command(BaseCommand):
             help="Role in this college (default: %(default)s).",
         )
 
-    @transaction.atomic
     def handle(self, *args, username, college, password, email, role, **options):
-        try:
-            institution = Institution.objects.get(slug=college)
-        except Institution.DoesNotExist:
-            known = ", ".join(Institution.objects.values_list("slug", flat=True))
-            raise CommandError(
-                f"No college with the slug {college!r}. Known: {known or 'none'}."
-            ) from None
-        try:
-            group = Group.objects.get(name=OFFICER_GROUP)
-        except Group.DoesNotExist:
-            raise CommandError(
-                f"The group {OFFICER_GROUP!r} does not exist; run migrate first."
-            ) from None
-
-        User = get_user_model()
-        if password:
-            existing = User.objects.filter(username=username).first()
-            try:
-                validate_password(
-                    password, existing or User(username=username, email=email or "")
-                )
-            except ValidationError as error:
-                raise CommandError(
-                    "This password will not do: " + " ".join(error.messages)
-                ) from None
-        user, created = User.objects.get_or_create(username=username)
-        generated = None
-        if password:
-            user.set_password(password)
-        elif created:
-            generated = secrets.token_urlsafe(12)
-            user.set_password(generated)
-        if email:
-            user.email = User.objects.normalize_email(email)
-        user.is_staff = True
-        user.is_active = True
-        user.save()
-        user.groups.add(group)
-        _membership, joined = StaffMembership.objects.update_or_create(
-            user=user, institution=institution, defaults={"role": role}
+        user, created, joined, generated = make_officer(
+            username, college, password=password, email=email, role=role
         )
-
         if options["verbosity"] >= 1:
             what = "Created" if created else "Updated"
             where = "now a member of" if joined else "already a member of"
-            self.stdout.write(
-                f"{what} {username}, {where} {institution.slug} ({role})."
-            )
+            self.stdout.write(f"{what} {username}, {where} {college} ({role}).")
         if generated:
             # Printed whatever the verbosity: there is no other way to learn it.
             self.stdout.write(f"Password for {username}: {generated}")
+
+
+@transaction.atomic
+def make_officer(
+    username, college, *, password=None, email=None, role=StaffMembership.Role.OFFICER
+):
+    """Make ``username`` an officer of the college with the slug ``college``.
+
+    Returns the user, whether it was created, whether it joined the college
+    now, and the password generated for a new user given none. Takes values,
+    not command-line words, so that any password will do (``-x...`` too).
+    Raises CommandError for an unknown college or a password the validators
+    refuse.
+    """
+    try:
+        institution = Institution.objects.get(slug=college)
+    except Institution.DoesNotExist:
+        known = ", ".join(Institution.objects.values_list("slug", flat=True))
+        raise CommandError(
+            f"No college with the slug {college!r}. Known: {known or 'none'}."
+        ) from None
+    try:
+        group = Group.objects.get(name=OFFICER_GROUP)
+    except Group.DoesNotExist:
+        raise CommandError(
+            f"The group {OFFICER_GROUP!r} does not exist; run migrate first."
+        ) from None
+
+    User = get_user_model()
+    if password:
+        existing = User.objects.filter(username=username).first()
+        try:
+            validate_password(
+                password, existing or User(username=username, email=email or "")
+            )
+        except ValidationError as error:
+            raise CommandError(
+                "This password will not do: " + " ".join(error.messages)
+            ) from None
+    user, created = User.objects.get_or_create(username=username)
+    generated = None
+    if password:
+        user.set_password(password)
+    elif created:
+        generated = secrets.token_urlsafe(12)
+        user.set_password(generated)
+    if email:
+        user.email = User.objects.normalize_email(email)
+    user.is_staff = True
+    user.is_active = True
+    user.save()
+    user.groups.add(group)
+    _membership, joined = StaffMembership.objects.update_or_create(
+        user=user, institution=institution, defaults={"role": role}
+    )
+    return user, created, joined, generated

@@ -2,9 +2,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from applications.management.commands.create_officer import make_officer
 from institutions.models import Institution
 
 ACCOUNTS_FILE = settings.VAR_DIR / "demo-accounts.txt"
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         self.stdout.write("Sign in to the admin with one of these accounts:")
         self.stdout.write(ACCOUNTS_FILE.read_text(encoding="utf-8"))
 
+    @transaction.atomic
     def create_accounts(self):
+        # All or none: an account made without its line in the file would
+        # have a password nobody knows.
         users = get_user_model()
         lines = []
         password = secrets.token_urlsafe(9)
@@ -40,16 +44,8 @@ class Command(BaseCommand):
             if users.objects.filter(username=username).exists():
                 continue
             password = secrets.token_urlsafe(9)
-            call_command(
-                "create_officer",
-                username,
-                college.slug,
-                "--password",
-                password,
-                "--email",
-                email,
-                verbosity=0,
-            )
+            # Values, not command-line words: a password may start with "-".
+            make_officer(username, college.slug, password=password, email=email)
             lines.append(
                 f"  {username} / {password}   (admissions officer: {college.name_en})"
             )
