@@ -232,32 +232,6 @@ class InquiryForm(forms.ModelForm):
         self.fields["full_name"].widget.attrs["maxlength"] = 200
         self.fields["organization"].widget.attrs["maxlength"] = 200
         self.fields["message"].widget.attrs["maxlength"] = 5000
-        self._describe_fields()
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe_fields()
-
-    def _describe_fields(self):
-        """Tie each input to its help text and its errors for screen readers."""
-        errors = self._errors or {}
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if name == "kind":
-                # The radios are described through their fieldset instead.
-                continue
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
 
     def clean_program(self):
         return self.programmes.get(self.cleaned_data["program"])

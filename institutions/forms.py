@@ -33,15 +33,6 @@ class DirectoryForm(forms.Form):
         """``provinces``: (English name, name in the page's language) pairs."""
         super().__init__(data)
         self.fields["province"].choices = [("", _("All provinces")), *provinces]
-        self.fields["q"].widget.attrs["aria-describedby"] = "id_q_help"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
 
     def filter(self, queryset):
         """The colleges that match every valid filter; invalid ones are ignored."""
