@@ -46,8 +46,7 @@ def not_a_search(request):
 
 
 @method_decorator(
-    cached_page(params=("q", *FILTERS[1:], "page"), cacheable=not_a_search),
-    name="dispatch",
+    cached_page(params=(*FILTERS, "page"), cacheable=not_a_search), name="dispatch"
 )
 class HomeView(TemplateView):
     """Every published college, a page at a time, with filters and a search."""
