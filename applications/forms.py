@@ -14,19 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from institutions.models import Programme
-from portal.compiled_sql import compiled_rows
 from portal.countries import sorted_countries
-from portal.widgets import (
-    QuickCheckboxInput,
-    QuickEmailInput,
-    QuickNumberInput,
-    QuickRadioSelect,
-    QuickSelect,
-    QuickTextarea,
-    QuickTextInput,
-    ReadyChoices,
-)
 
 from .models import Inquiry, Kind, normalise_reference
 
@@ -116,31 +104,7 @@ class MessageField(PlainTextField):
 def country_choices(language):
     """Country names in ``language``, sorted the way its readers expect."""
     with translation.override(language):
-        return ReadyChoices(
-            (("", str(_("Choose a country"))), *sorted_countries(language))
-        )
-
-
-def programme_choices(institution):
-    """The college's programmes as (id, name in the page's language) pairs.
-
-    From SQL compiled once per process: building the list through the
-    form field's queryset (a query built, then a model instance and a
-    translated name for each row) took longer than the rest of the form.
-    """
-    columns, rows = compiled_rows(
-        "college-programmes",
-        lambda pk: Programme.objects.filter(institution_id=pk).values_list(
-            "id", "name_en", "name_zh_hans"
-        ),
-        (institution.pk,),
-        samples=(-7_340_197,),
-    )
-    # By name: modeltranslation may put the selected columns in another order.
-    pk, en, zh = (columns.index(name) for name in ("id", "name_en", "name_zh_hans"))
-    chinese = get_language() == "zh-hans"
-    # As the translated field falls back: an empty Chinese name shows English.
-    return [(row[pk], (chinese and row[zh]) or row[en]) for row in rows]
+        return [("", str(_("Choose a country"))), *sorted_countries(language)]
 
 
 class InquiryForm(forms.ModelForm):
@@ -149,20 +113,22 @@ class InquiryForm(forms.ModelForm):
     kind = forms.ChoiceField(
         label=_("What would you like to ask about?"),
         choices=Kind.choices,
-        widget=QuickRadioSelect,
+        widget=forms.RadioSelect,
     )
-    program = forms.ModelChoiceField(
+    program = forms.TypedChoiceField(
         label=_("Programme"),
-        queryset=Programme.objects.none(),
-        widget=QuickSelect,
+        coerce=int,
         required=False,
-        empty_label=_("No particular programme"),
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages[
+                "invalid_choice"
+            ]
+        },
         help_text=_("Optional. For degree, major or language study."),
     )
     intake = forms.ChoiceField(
         label=_("When would you like to start?"),
         required=False,
-        widget=QuickSelect,
         help_text=_("Optional."),
     )
     group_size = forms.IntegerField(
@@ -173,10 +139,9 @@ class InquiryForm(forms.ModelForm):
         help_text=_(
             "Required for a Chinese Bridge delegation: a whole number from 1 to 500."
         ),
-        widget=QuickNumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
     consent = forms.BooleanField(
-        widget=QuickCheckboxInput,
         label=_(
             "I have read the privacy notice and agree that the college may use "
             "these details to answer my inquiry."
@@ -243,24 +208,23 @@ class InquiryForm(forms.ModelForm):
             "message": MessageField,
         }
         widgets = {
-            "full_name": QuickTextInput(attrs={"autocomplete": "name"}),
-            "email": QuickEmailInput(attrs={"autocomplete": "email"}),
-            "nationality": QuickSelect,
-            "organization": QuickTextInput(attrs={"autocomplete": "organization"}),
-            "message": QuickTextarea(attrs={"rows": 7}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "message": forms.Textarea(attrs={"rows": 7}),
         }
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
         self.institution = institution
         self.instance.institution = institution
-        programmes = programme_choices(institution)
-        if programmes:
-            field = self.fields["program"]
-            # The queryset checks a programme sent back (one query, and only
-            # when there is one); the list shown is the one just read.
-            field.queryset = institution.programmes.all()
-            field.widget.choices = [("", field.empty_label), *programmes]
+        # The college's own programmes only (prefetched with the college).
+        self.programmes = {p.pk: p for p in institution.programmes.all()}
+        if self.programmes:
+            self.fields["program"].choices = [
+                ("", _("No particular programme")),
+                *((pk, p.name) for pk, p in self.programmes.items()),
+            ]
         else:
             # Nothing to choose from: a list with only "none" would only puzzle.
             del self.fields["program"]
@@ -269,39 +233,9 @@ class InquiryForm(forms.ModelForm):
         self.fields["full_name"].widget.attrs["maxlength"] = 200
         self.fields["organization"].widget.attrs["maxlength"] = 200
         self.fields["message"].widget.attrs["maxlength"] = 5000
-        self._describe_fields()
 
-    def full_clean(self):
-        super().full_clean()
-        self._describe_fields()
-
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        # The form's own field has just checked the code against the same
-        # countries; the model field would walk all 250 again, translated.
-        exclude.add("nationality")
-        return exclude
-
-    def _describe_fields(self):
-        """Tie each input to its help text and its errors for screen readers."""
-        errors = self._errors or {}
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if name == "kind":
-                # The radios are described through their fieldset instead.
-                continue
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
+    def clean_program(self):
+        return self.programmes.get(self.cleaned_data["program"])
 
     def clean_full_name(self):
         return self.cleaned_data["full_name"].strip()

@@ -8,57 +8,33 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
-from portal.compiled_sql import fetch_one
-
 from .emails import claim_new, schedule_inquiry_mails
 from .models import Inquiry, new_reference
 
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
 
 
-def _duplicate_query(institution_id, email, since, until):
+def find_duplicate(institution, email, *, before=None):
+    """The latest inquiry to this college from this address in the last 30 days.
+
+    Only its primary key and reference are read: the college's notice names it.
+    """
+    before = before or timezone.now()
     # Lower() on both sides, as the inquiry_email_lower index is built: an
     # iexact lookup (LIKE on SQLite, UPPER() on PostgreSQL) can use no index
-    # and read every inquiry the college had in the window. Both lower-case
-    # the same letters as the comparison iexact made.
+    # and read every inquiry the college had in the window.
     return (
         Inquiry.objects.filter(
-            institution_id=institution_id,
-            created_at__gte=since,
-            created_at__lte=until,
+            institution=institution,
+            created_at__gte=before - DUPLICATE_WINDOW,
+            created_at__lte=before,
         )
         .alias(email_lower=Lower("email"))
         .filter(email_lower=Lower(Value(email)))
         .order_by("-created_at", "-pk")
-        .values_list("pk", "reference")[:1]
+        .only("pk", "reference")
+        .first()
     )
-
-
-# Unlikely values, each found once in the compiled query's parameters.
-_DUPLICATE_SAMPLES = (
-    -7_340_193,
-    "\x00sample-email\x00",
-    datetime.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=datetime.UTC),
-    datetime.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=datetime.UTC),
-)
-
-
-def find_duplicate(institution, email, *, before=None):
-    """The latest inquiry to this college from this address in the last 30 days.
-
-    Only its primary key and reference are read (the college's notice names
-    it), from SQL compiled once per process.
-    """
-    before = before or timezone.now()
-    row = fetch_one(
-        "inquiry-duplicate",
-        _duplicate_query,
-        (institution.pk, email, before - DUPLICATE_WINDOW, before),
-        samples=_DUPLICATE_SAMPLES,
-    )
-    if row is None:
-        return None
-    return Inquiry.from_db(Inquiry.objects.db, ["id", "reference"], row)
 
 
 def submit_inquiry(form, *, language=None):

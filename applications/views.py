@@ -5,13 +5,10 @@ reference and the e-mail address of the inquiry (the confirmation page reads
 its reference from a signed cookie of the browser that sent it).
 """
 
-import datetime
 import logging
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -20,8 +17,6 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from institutions.models import Institution
-from portal.compiled_sql import fetch_compiled
-from portal.pagecache import CSRF_PLACEHOLDER, cached_page
 
 from . import ratelimit
 from .forms import (
@@ -106,18 +101,9 @@ def rate_limited(request):
     return response
 
 
-def until_midnight():
-    """Seconds a form page may be kept: the terms on offer follow the calendar."""
-    now = timezone.localtime()
-    midnight = datetime.datetime.combine(
-        now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
-    )
-    return max(int((midnight - now).total_seconds()), 1)
-
-
+# Not in the pages cache: each form carries the visitor's own CSRF token.
 @method_decorator(csrf_protect, name="dispatch")
-@method_decorator(cached_page(csrf=True, lifetime=until_midnight), name="get")
-@method_decorator(never_cache, name="post")
+@method_decorator(never_cache, name="dispatch")
 class InquiryCreateView(View):
     """The inquiry form of one published college."""
 
@@ -125,14 +111,10 @@ class InquiryCreateView(View):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_institution(self):
-        found = fetch_compiled(
-            "inquiry-form",
-            lambda slug: Institution.objects.published().filter(slug=slug),
-            [self.kwargs["slug"]],
+        return get_object_or_404(
+            Institution.objects.published().prefetch_related("programmes"),
+            slug=self.kwargs["slug"],
         )
-        if not found:
-            raise Http404("No published college at this address.")
-        return found[0]
 
     def render_form(self, form, status=200, **extra):
         context = {
@@ -149,11 +131,7 @@ class InquiryCreateView(View):
 
     def get(self, request, slug):
         self.institution = self.get_institution()
-        # The page may be cached: each visitor's own CSRF token replaces the
-        # placeholder as it is served (portal/pagecache.py).
-        return self.render_form(
-            InquiryForm(institution=self.institution), csrf_token=CSRF_PLACEHOLDER
-        )
+        return self.render_form(InquiryForm(institution=self.institution))
 
     def post(self, request, slug):
         self.institution = self.get_institution()
@@ -179,30 +157,6 @@ class InquiryCreateView(View):
         return response
 
 
-def sent_inquiry(reference):
-    """The inquiry with this reference and its college, or None.
-
-    Two queries compiled once per process: building the ORM's query, with
-    its join to the college's many columns, took longer than the page's
-    template (the reference is unique: no ordering either).
-    """
-    found = fetch_compiled(
-        "inquiry-sent",
-        lambda ref: Inquiry.objects.filter(reference=ref).order_by(),
-        [reference],
-    )
-    if not found:
-        return None
-    colleges = fetch_compiled(
-        "inquiry-sent-college",
-        lambda ref: Institution._base_manager.filter(inquiries__reference=ref),
-        [reference],
-    )
-    inquiry = found[0]
-    inquiry.institution = colleges[0]
-    return inquiry
-
-
 @never_cache
 @require_GET
 def inquiry_sent(request):
@@ -210,7 +164,13 @@ def inquiry_sent(request):
     reference = request.get_signed_cookie(
         SENT_COOKIE, default=None, salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_MAX_AGE
     )
-    inquiry = sent_inquiry(reference) if reference else None
+    inquiry = (
+        Inquiry.objects.select_related("institution")
+        .filter(reference=reference)
+        .first()
+        if reference
+        else None
+    )
     if inquiry is None:
         return redirect("applications:status")
     return render(
@@ -224,12 +184,7 @@ def inquiry_sent(request):
     )
 
 
-def no_reference(request):
-    # A reference in the address is the visitor's own: not cached.
-    return not request.GET.get("reference")
-
-
-@cached_page(cacheable=no_reference, csrf=True)
+# Not in the pages cache: each form carries the visitor's own CSRF token.
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -264,8 +219,6 @@ def inquiry_status(request):
         form = StatusLookupForm(
             initial={"reference": request.GET.get("reference", "")[:20]}
         )
-        # Each visitor's own token replaces it (portal/pagecache.py).
-        context["csrf_token"] = CSRF_PLACEHOLDER
     context["form"] = form
     return render(request, "applications/status.html", context, status=status)
 

@@ -7,8 +7,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Colleges")
 
     def ready(self):
-        from portal import pagecache
+        from . import changes
 
-        # Everything of a college shows on the public pages: any change to
-        # any of these models makes the cached pages stale.
-        pagecache.connect(self.get_models())
+        # Everything of a college shows on its public pages.
+        changes.connect(self.get_models())

@@ -4,9 +4,6 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.compiled_sql import CompiledList, compiled_rows
-from portal.widgets import QuickSelect, QuickTextInput
-
 from .models import FormerName, Institution, Programme
 
 MAX_SEARCH_WORDS = 5
@@ -18,18 +15,16 @@ class DirectoryForm(forms.Form):
         help_text=_("In English or Chinese, or its short name"),
         max_length=100,
         required=False,
-        widget=QuickTextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     province = forms.ChoiceField(
         label=_("Province or municipality"),
         required=False,
-        widget=QuickSelect,
         error_messages={"invalid_choice": _("Choose a province from the list.")},
     )
     kind = forms.ChoiceField(
         label=_("Kind of programme"),
         required=False,
-        widget=QuickSelect,
         choices=[("", _("Any kind of programme")), *Programme.Kind.choices],
         error_messages={"invalid_choice": _("Choose a kind from the list.")},
     )
@@ -38,35 +33,13 @@ class DirectoryForm(forms.Form):
         """``provinces``: (English name, name in the page's language) pairs."""
         super().__init__(data)
         self.fields["province"].choices = [("", _("All provinces")), *provinces]
-        self.fields["q"].widget.attrs["aria-describedby"] = "id_q_help"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
 
     def filter(self, queryset):
-        """The colleges that match every valid filter; invalid ones are ignored.
-
-        Without a search, the SQL is compiled once per set of filters
-        (``CompiledList``); a search's words go into LIKE patterns, which
-        compiled SQL cannot take, and are queried through the ORM.
-        """
+        """The colleges that match every valid filter; invalid ones are ignored."""
         data = self.cleaned_data if self.is_bound else {}
         words = data.get("q", "").split()[:MAX_SEARCH_WORDS]
         chosen = {name: data[name] for name in ("province", "kind") if data.get(name)}
-        if words:
-            return filter_colleges(queryset, words=words, **chosen)
-        return CompiledList(
-            "directory:" + ",".join(chosen),
-            lambda *values: filter_colleges(
-                queryset, **dict(zip(chosen, values, strict=True))
-            ),
-            list(chosen.values()),
-        )
+        return filter_colleges(queryset, words=words, **chosen)
 
     @property
     def searching(self):
@@ -104,24 +77,16 @@ def matches(word):
 def province_choices(language):
     """Every province with a published college, ordered by its English name
     (in Chinese this is the familiar pinyin order)."""
-    columns, rows = compiled_rows(
-        "directory-provinces",
-        lambda: (
-            Institution.objects.published()
-            .exclude(province_en="")
-            .exclude(province_en__isnull=True)
-            .values_list("province_en", "province_zh_hans")
-            .distinct()
-            .order_by("province_en")
-        ),
-    )
-    english_at, chinese_at = (
-        columns.index("province_en"),
-        columns.index("province_zh_hans"),
+    rows = (
+        Institution.objects.published()
+        .exclude(province_en="")
+        .exclude(province_en__isnull=True)
+        .values_list("province_en", "province_zh_hans")
+        .distinct()
+        .order_by("province_en")
     )
     choices = {}
-    for row in rows:
-        english, chinese = row[english_at], row[chinese_at]
+    for english, chinese in rows:
         choices.setdefault(
             english, chinese if language == "zh-hans" and chinese else english
         )

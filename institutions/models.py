@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .changes import ContentQuerySet
 from .images import CleanImageField, validate_image_upload
 
 
@@ -109,7 +110,7 @@ class Provenance(Seeded):
         return self.zh_origin == Origin.TRANSLATION and not self.zh_reviewed
 
 
-class InstitutionQuerySet(models.QuerySet):
+class InstitutionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -170,6 +171,7 @@ class Institution(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
+    college_path = "pk"  # see changes.py
 
     class Meta:
         ordering = ["order", "slug"]
@@ -227,6 +229,12 @@ class Institution(Provenance):
         return facts[:count]
 
     @property
+    def offers(self):
+        """The kinds of programme the college offers, in ``Programme.Kind`` order."""
+        kinds = {programme.kind for programme in self.programmes.all()}
+        return [label for value, label in Programme.Kind.choices if value in kinds]
+
+    @property
     def admissions_email_list(self):
         return [a.strip() for a in self.admissions_emails.split(",") if a.strip()]
 
@@ -244,6 +252,9 @@ class FormerName(Seeded):
     until = models.PositiveSmallIntegerField(_("in use until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
 
     class Meta:
         ordering = ["order", "id"]
@@ -273,6 +284,9 @@ class Section(Provenance):
         _("text"), help_text=_("Plain text; paragraphs separated by a blank line.")
     )
     is_published = models.BooleanField(_("published"), default=True)
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
 
     class Meta:
         verbose_name = _("section")
@@ -337,6 +351,9 @@ class Signatory(Seeded):
     role = models.CharField(_("role"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ContentQuerySet.as_manager()
+    college_path = "section__institution"
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("signatory")
@@ -377,6 +394,9 @@ class Fact(Provenance):
     value = models.CharField(_("value"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("key fact")
@@ -396,6 +416,9 @@ class School(Provenance):
     )
     name = models.CharField(_("name"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
 
     class Meta:
         ordering = ["order", "id"]
@@ -428,6 +451,9 @@ class Programme(Provenance):
     )
     description = PlainTextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
 
     class Meta:
         ordering = ["order", "id"]

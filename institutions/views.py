@@ -1,57 +1,43 @@
 """The public pages of the colleges.
 
-Each page costs a fixed number of queries whatever the number of colleges:
-a college's small lists come in its own row (``child_rows``), whole pages
-are cached per language in the shared pages cache (``portal.pagecache``),
-and the directory's college cards each for what it shows (``cards``).
+Each page costs a fixed number of queries whatever the number of colleges
+(``prefetch_related`` for a college's lists); whole pages are cached per
+language in the shared pages cache (``portal.pagecache``), and the home
+page's college cards each under its college's ``updated_at`` (``{% cache %}``
+in ``home.html``).
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, TemplateView
 
-from portal.compiled_sql import fetch_compiled
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
-from .cards import FACTS, college_cards
-from .child_rows import Children, attach, attach_children, with_children
 from .forms import DirectoryForm, province_choices
-from .models import Institution, Section, Signatory, in_contract_order
+from .models import Institution, Section, in_contract_order
 from .structured_data import structured_data
 
 PAGE_SIZE = 20
 FILTERS = ("q", "province", "kind")
 
-PROFILE = [
-    FACTS,
-    Children("former_names", ["name", "language", "until", "note_en", "note_zh_hans"]),
-    Children("schools", ["name_en", "name_zh_hans"]),
-    Children(
-        "programmes",
-        ["kind", "name_en", "name_zh_hans", "description_en", "description_zh_hans"],
-    ),
-    Children(
+# The first cards are in view as the page opens: their logos load at once.
+EAGER = 2
+
+
+def published_sections(*lookups):
+    return Prefetch(
         "sections",
-        [
-            "kind",
-            "title_en",
-            "title_zh_hans",
-            "body_en",
-            "body_zh_hans",
-            "en_origin",
-            "zh_origin",
-        ],
-        filters={"is_published": True},
+        queryset=Section.objects.filter(is_published=True).prefetch_related(*lookups),
         to_attr="published_sections",
-    ),
-]
+    )
 
 
 def not_a_search(request):
@@ -59,15 +45,18 @@ def not_a_search(request):
     return not request.GET.get("q", "").strip()
 
 
-@method_decorator(cached_page(cacheable=not_a_search), name="dispatch")
+@method_decorator(
+    cached_page(params=(*FILTERS, "page"), cacheable=not_a_search), name="dispatch"
+)
 class HomeView(TemplateView):
     """Every published college, a page at a time, with filters and a search."""
 
     template_name = "institutions/home.html"
 
     def get_queryset(self):
-        """The published colleges' slugs: their cards come from ``cards``."""
-        return Institution.objects.published().values_list("slug", flat=True)
+        return Institution.objects.published().prefetch_related(
+            "facts", "programmes", published_sections()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,7 +76,10 @@ class HomeView(TemplateView):
             page = paginator.page(number)
         except EmptyPage:
             raise Http404("No such page of colleges.") from None
-        cards = college_cards(list(page))
+        colleges = list(page)
+        for place, college in enumerate(colleges):
+            college.published_sections = in_contract_order(college.published_sections)
+            college.loading = "eager" if place < EAGER else "lazy"
         filters = {
             name: form.cleaned_data[name]
             for name in FILTERS
@@ -95,7 +87,7 @@ class HomeView(TemplateView):
         }
         context.update(
             form=form,
-            cards=cards,
+            colleges=colleges,
             page_obj=page,
             filtered=bool(filters),
             province_label=dict(form.fields["province"].choices).get(
@@ -113,8 +105,11 @@ class HomeView(TemplateView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        if context["form"].errors:
-            # Whatever was typed must not fill the shared cache.
+        number = self.request.GET.get("page")
+        if context["form"].errors or (
+            number and number != str(context["page_obj"].number)
+        ):
+            # Whatever was typed (?page=007) must not fill the shared cache.
             response.page_cache = False
         return response
 
@@ -168,19 +163,7 @@ class InstitutionMixin:
     context_object_name = "institution"
 
     def get_queryset(self):
-        return with_children(Institution.objects.published(), PROFILE)
-
-    def get_object(self, queryset=None):
-        found = fetch_compiled(
-            "institution-page",
-            lambda slug: self.get_queryset().filter(slug=slug),
-            [self.kwargs["slug"]],
-        )
-        if not found:
-            raise Http404("No published college at this address.")
-        institution = found[0]
-        attach_children(institution, PROFILE)
-        return institution
+        return Institution.objects.published().prefetch_related(*self.lists)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -188,18 +171,24 @@ class InstitutionMixin:
         context["inquire_url"] = reverse(
             "applications:inquire", kwargs={"slug": self.object.slug}
         )
-        context["structured_data"] = structured_data(self.object, self.request)
         return context
 
 
 @method_decorator(cached_page(), name="dispatch")
 class InstitutionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/institution_detail.html"
+    lists = ("facts", "former_names", "schools", "programmes", published_sections())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data(self.object, self.request)
+        return context
 
 
 @method_decorator(cached_page(), name="dispatch")
 class SectionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/section_detail.html"
+    lists = ("facts", published_sections("signatories"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -207,12 +196,5 @@ class SectionDetailView(InstitutionMixin, DetailView):
         matching = [s for s in context["sections"] if s.kind == kind]
         if not matching:
             raise Http404("This college has no such section.")
-        section = context["section"] = matching[0]
-        signatories = fetch_compiled(
-            "section-signatories",
-            lambda pk: Signatory.objects.filter(section_id=pk),
-            [section.pk],
-            samples=[-7_340_197],
-        )
-        attach(section, "signatories", signatories)
+        context["section"] = matching[0]
         return context

@@ -26,7 +26,6 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.core.handlers.wsgi import WSGIRequest
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
@@ -99,19 +98,6 @@ def _multipart_problem(request, body):
     if b"content-transfer-encoding" in body.lower():
         return NOT_A_FORM
     return None
-
-
-class ReadableWSGIRequest(WSGIRequest):
-    """A request whose Content-Type header Django cannot parse (an RFC 2231
-    parameter in an unknown charset, say) would raise before any middleware
-    runs, and the server would answer 500. Such a request is kept, as one of
-    an unknown content type, for ``FormBodyMiddleware`` to refuse."""
-
-    def _set_content_type_params(self, meta):
-        try:
-            super()._set_content_type_params(meta)
-        except ValueError:
-            self.content_type, self.content_params = "unparsable", {}
 
 
 class FormBodyMiddleware:

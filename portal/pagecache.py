@@ -1,21 +1,23 @@
 """Whole public pages, kept in the shared ``pages`` cache.
 
-A page is cached per address (its path names its language, and the query
-string is part of it). A hit is answered by ``PageCacheMiddleware`` before
-sessions, locale, CSRF and the URL resolver run: two cache reads and no
-database query at all. Every entry remembers the content *generation* it
-was rendered in; when staff save or delete anything of a college (see
-``connect``), the generation changes and every cached page is stale at once.
-Nothing is ever deleted, so the rate-limit counters that may share a Redis
-server are left alone; stale entries expire or are culled.
+A page is kept per address: its path, which names its language, and the
+non-empty parameters of its query string in sorted order (``?q=&province=X``
+is ``?province=X``). A view offers its pages with ``cached_page(params)``,
+naming the parameters it reads; a request with any other parameter, or with
+one twice, is answered afresh and not kept, so that ``?cb=1``, ``?cb=2``...
+do not each fill the cache. Pages with a form are not offered: each carries
+the visitor's own CSRF token.
 
-Pages with a form keep CSRF working: the view renders ``CSRF_PLACEHOLDER``
-where the token goes, and every response gets the visitor's own token in its
-place, so a cached copy never hands one visitor's token to another.
+A hit is answered by ``PageCacheMiddleware`` before sessions, locale, CSRF
+and the URL resolver run: two cache reads and no database query at all.
+Every entry remembers the content *generation* it was rendered in;
+``content_changed()`` (called on every change to a college's content:
+``institutions/changes.py``) starts a new one, and every cached page is
+stale at once. Nothing is ever deleted, so the rate-limit counters that may
+share a Redis server are left alone; stale entries expire or are culled.
 
 Responses carry an ETag, so that a browser that already has the page gets a
-304; a form page's ETag also depends on the
-visitor's CSRF cookie, because its HTML does.
+304.
 """
 
 import hashlib
@@ -26,20 +28,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
-CACHE_ALIAS = "pages"
-# Letters only, like a token, so that no escaping can alter it.
-CSRF_PLACEHOLDER = "csrfTokenPlaceholderPageCache"
 TIMEOUT = 24 * 60 * 60
 
 
 def page_cache():
-    return caches[CACHE_ALIAS]
+    return caches["pages"]
 
 
 @lru_cache(maxsize=1)
@@ -76,35 +73,16 @@ def generation_key():
     return f"generation:{database_scope()}"
 
 
-def new_generation(**kwargs):
-    """Make every cached page stale (a signal receiver, hence ``**kwargs``)."""
+def new_generation():
+    """Make every cached page stale."""
     page_cache().set(generation_key(), time.time_ns(), None)
 
 
-def content_changed(**kwargs):
+def content_changed():
     new_generation()
     # A page rendered while the change was not yet committed shows the old
     # content under the new generation: start another one on commit.
     transaction.on_commit(new_generation, robust=True)
-
-
-def connect(models):
-    """Make the pages stale whenever one of these models changes."""
-    models = list(models)
-    for model in models:
-        uid = f"pagecache:{model._meta.label}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache:m2m")
-    _watched.update(models)
-
-
-_watched = set()
-
-
-def _m2m_changed(sender, instance, action, **kwargs):
-    if type(instance) in _watched and action.startswith("post_"):
-        content_changed()
 
 
 def _generation(cache, found):
@@ -116,25 +94,18 @@ def _generation(cache, found):
 
 
 def _address_key(request):
-    raw = ":".join(
-        (
-            build_stamp(),
-            database_scope(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-        )
-    )
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values if v)
+    raw = repr((build_stamp(), database_scope(), request.path, query))
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_page(cacheable=None, csrf=False, lifetime=None):
+def cached_page(params=(), cacheable=None):
     """Offer a view's GET answers to the pages cache (``PageCacheMiddleware``).
 
-    ``cacheable(request)`` says False for a page that must not be kept (a
-    search); ``lifetime()`` gives the seconds a page may be kept (a page that
-    follows the calendar). Only complete 200 answers under a language prefix
-    are kept. With ``csrf``, the view renders ``CSRF_PLACEHOLDER`` for the
-    token.
+    ``params``: the query parameters the view reads; an empty one counts as
+    absent. ``cacheable(request)`` says False for a page that must not be
+    kept (a search); a view can also set ``response.page_cache = False``.
+    Only complete 200 answers under a language prefix are kept.
     """
 
     def decorator(view):
@@ -143,32 +114,37 @@ def cached_page(cacheable=None, csrf=False, lifetime=None):
             response = view(request, *args, **kwargs)
             if request.method not in ("GET", "HEAD"):
                 return response
-            response = _rendered(response)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
             keep = (
-                (cacheable is None or cacheable(request))
+                all(k in params and len(v) == 1 for k, v in request.GET.lists())
+                and (cacheable is None or cacheable(request))
                 and getattr(response, "page_cache", True)
                 and response.status_code == 200
                 and not response.streaming
                 # The address alone must name the language of the page.
                 and request.path_info.startswith(f"/{get_language()}/")
             )
-            if not keep:
-                return _finish(request, response, csrf, status="bypass")
+            response["X-Page-Cache"] = "miss" if keep else "bypass"
+            if response.status_code != 200 or response.streaming:
+                return response
             response["ETag"] = _etag(response.content)
-            response.page_cache_entry = {
-                "content": response.content,
-                "etag": response["ETag"],
-                "csrf": csrf,
-                "timeout": lifetime() if lifetime else TIMEOUT,
-            }
-            return _finish(request, response, csrf, status="miss")
+            # Browsers keep the page but ask each time whether it changed
+            # (and get a 304).
+            response["Cache-Control"] = "public, no-cache"
+            if keep:
+                response.page_cache_entry = {
+                    "content": response.content,
+                    "etag": response["ETag"],
+                }
+            return response
 
         return wrapper
 
     return decorator
 
 
-# Headers that are the visitor's own, or worked out again for each answer.
+# Headers that are worked out again for each answer.
 _NOT_KEPT = {"etag", "content-length", "x-page-cache", "set-cookie"}
 
 
@@ -184,8 +160,6 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Django's own CSRF cookie handling, for the hits of form pages.
-        self.csrf = CsrfViewMiddleware(get_response)
         # Only pages under a language prefix are kept (see cached_page): the
         # admin and the rest need not read the cache at all.
         self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
@@ -213,7 +187,7 @@ class PageCacheMiddleware:
                 if name.lower() not in _NOT_KEPT
             }
             entry = {**offered, "generation": generation, "headers": headers}
-            cache.set(key, entry, entry.pop("timeout"))
+            cache.set(key, entry, TIMEOUT)
         return response
 
     def hit(self, request, entry):
@@ -221,11 +195,7 @@ class PageCacheMiddleware:
         for name, value in entry["headers"].items():
             response[name] = value
         response["ETag"] = entry["etag"]
-        if entry["csrf"]:
-            self.csrf.process_request(request)
-        response = _finish(request, response, entry["csrf"], status="hit")
-        if entry["csrf"]:
-            response = self.csrf.process_response(request, response)
+        response["X-Page-Cache"] = "hit"
         response["Content-Length"] = str(len(response.content))
         if request.method == "GET":
             response = get_conditional_response(
@@ -234,38 +204,6 @@ class PageCacheMiddleware:
         return response
 
 
-def _rendered(response):
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    return response
-
-
 def _etag(content):
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     return f'"{digest}"'
-
-
-def _finish(request, response, csrf, status):
-    response["X-Page-Cache"] = status
-    if response.status_code != 200 or response.streaming:
-        return response
-    if not response.has_header("ETag"):
-        response["ETag"] = _etag(response.content)
-    if csrf:
-        token = get_token(request)
-        response.content = response.content.replace(
-            CSRF_PLACEHOLDER.encode(), token.encode()
-        )
-        # Any token the browser already holds stays valid as long as its
-        # cookie does; the cookie is part of what the page depends on.
-        secret = request.META.get("CSRF_COOKIE", "")
-        cookie = hashlib.sha256(secret.encode()).hexdigest()[:12]
-        response["ETag"] = response["ETag"][:-1] + "-" + cookie + '"'
-        patch_vary_headers(response, ["Cookie"])
-    # Browsers keep the page but ask each time whether it changed (and get a
-    # 304). This replaces, not amends, what an inner never_cache said of a
-    # GET: never_cache stays for what the view answers to a POST.
-    response["Cache-Control"] = f"{'private' if csrf else 'public'}, no-cache"
-    if "Expires" in response:
-        del response["Expires"]
-    return response

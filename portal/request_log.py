@@ -13,14 +13,13 @@ admin or a link may carry an e-mail address there), the status, the time taken
 and the size of the body: never a body, a cookie or a header.
 """
 
-import ipaddress
 import logging
 import re
 import secrets
 import time
 from contextvars import ContextVar
 
-from django.conf import settings
+from portal.client_ip import from_trusted_proxy
 
 logger = logging.getLogger("portal.access")
 
@@ -41,24 +40,10 @@ def new_request_id():
     return secrets.token_hex(8)
 
 
-def _from_trusted_proxy(request):
-    try:
-        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    for entry in settings.TRUSTED_PROXIES:
-        try:
-            if peer in ipaddress.ip_network(entry.strip(), strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def request_id_for(request):
     """The proxy's id when a trusted proxy sent a sane one, else a new one."""
     offered = request.META.get("HTTP_X_REQUEST_ID", "")
-    if offered and _SANE_ID.fullmatch(offered) and _from_trusted_proxy(request):
+    if offered and _SANE_ID.fullmatch(offered) and from_trusted_proxy(request):
         return offered
     return new_request_id()
 

@@ -137,8 +137,6 @@ MIDDLEWARE = [
     "portal.admin_access.StaffSessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A database restart gets a 503 page in the visitor's language.
-    "portal.db_outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -211,15 +209,15 @@ else:
         "LOCATION": VAR_DIR / "cache" / "pages",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
-# The directory's college cards (institutions/cards.py), in each process's
-# memory: a card's key is a digest of what it shows, so it is never stale and
-# needs no sharing. About 1.5 KB a card. In development a template edited
-# under the running server must show at once: no cards are kept.
-CACHES["cards"] = {
+# Template fragments ({% cache %}: the home page's college cards, keyed on
+# the college's updated_at) in each process's memory: a key names what the
+# fragment shows, so it is never stale and needs no sharing. In development
+# a template edited under the running server must show at once: none kept.
+CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
     if DEBUG
     else "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "cards",
+    "LOCATION": "template_fragments",
     "OPTIONS": {"MAX_ENTRIES": 4000},
 }
 
@@ -235,9 +233,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Signing in to the admin. After AXES_FAILURE_LIMIT failures for one account
 # from one client address, that pair may not sign in (not even with the right
 # password) until AXES_COOLOFF_TIME has passed since the last attempt. The
-# address is the one the rate limits use, so X-Forwarded-For counts only
-# from PORTAL_TRUSTED_PROXIES. A superuser can lift a lockout early with
-# `python manage.py axes_reset_username USERNAME`.
+# address is the one the rate limits use (portal/client_ip.py), so
+# X-Forwarded-For counts only from PORTAL_TRUSTED_PROXIES. A superuser can
+# lift a lockout early with `python manage.py axes_reset_username USERNAME`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -245,7 +243,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "applications.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.admin_access.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # Keep no more about people than the lockout needs: no record of each

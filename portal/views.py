@@ -2,18 +2,20 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language_from_request
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import db_outage
-
 logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
 
 
 @require_GET
@@ -54,9 +56,48 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def is_outage(exc):
+    """Whether ``exc``, or an error it was raised from or while handling, is
+    the database not answering (a restart, a failover). Django wraps some: a
+    session that could not be saved becomes ``SessionInterrupted``, a 400."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def unavailable(request):
+    """The 503 page in the visitor's language, with ``Retry-After``.
+
+    Nothing here touches the database; the next request opens a fresh
+    connection (``conn_health_checks``), so the portal recovers by itself.
+    """
+    # From the URL first: the active language may be a previous request's
+    # when the error struck before LocaleMiddleware ran.
+    known = {code for code, _name in settings.LANGUAGES}
+    language = translation.get_language_from_path(request.path_info)
+    if language not in known:
+        language = translation.get_language_from_request(request)
+    with translation.override(
+        language if language in known else settings.LANGUAGE_CODE
+    ):
+        # No request context: the context processors might query the database.
+        body = render_to_string(
+            "503.html", {"request_id": getattr(request, "request_id", None)}
+        )
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
 def bad_request(request, exception=None):
-    if db_outage.is_outage(exception):
-        return db_outage.unavailable(request)
+    # A staff session that could not be saved after the view is a 400.
+    if is_outage(exception):
+        return unavailable(request)
     return defaults.bad_request(request, exception)
 
 
@@ -65,10 +106,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # A database that does not answer (raised outside a view, where
-    # DatabaseOutageMiddleware cannot see it) is a 503, not a 500.
-    if db_outage.is_outage(sys.exc_info()[1]):
-        return db_outage.unavailable(request)
+    # A database that does not answer is a 503 page, not a 500.
+    if is_outage(sys.exc_info()[1]):
+        return unavailable(request)
     # Kept free of database access: the error may be the database itself.
     # The request id lets support find the traceback in the logs.
     context = {"request_id": getattr(request, "request_id", None)}

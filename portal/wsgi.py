@@ -1,10 +1,19 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
-
-from portal.form_body import ReadableWSGIRequest
+from django.utils.http import parse_header_parameters
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-application = get_wsgi_application()
-# An unparsable Content-Type header becomes a 400 rather than a crash.
-application.request_class = ReadableWSGIRequest
+django_application = get_wsgi_application()
+
+
+def application(environ, start_response):
+    """Django's, except that a Content-Type header it cannot parse (an RFC 2231
+    parameter in an unknown charset, say), which would raise before any
+    middleware runs, reaches ``FormBodyMiddleware`` as an unknown type, to
+    be refused with a 400."""
+    try:
+        parse_header_parameters(environ.get("CONTENT_TYPE", ""))
+    except ValueError:
+        environ = {**environ, "CONTENT_TYPE": "application/unparsable"}
+    return django_application(environ, start_response)

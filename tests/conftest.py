@@ -55,11 +55,11 @@ def _english_outside_requests():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate-limit counters live in the cache, whole pages in the pages cache,
-    # the directory's college cards in their own; each test starts with none.
-    for name in ("default", "pages", "cards"):
+    # template fragments (the college cards) in their own; each test starts with none.
+    for name in ("default", "pages", "template_fragments"):
         caches[name].clear()
     yield
-    for name in ("default", "pages", "cards"):
+    for name in ("default", "pages", "template_fragments"):
         caches[name].clear()
 
 

@@ -23,9 +23,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
     },
-    "cards": {
+    "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cards",
+        "LOCATION": "template_fragments",
     },
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

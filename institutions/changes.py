@@ -1,0 +1,59 @@
+"""Every change to a college's content is a change of the college.
+
+A college's ``updated_at`` keys its cached card on the home page, and the
+pages cache starts a new generation (``portal.pagecache``), whenever the
+college, its facts, sections, signatories, schools, programmes or former
+names are saved or deleted (the admin, ``load_seeds``: the signals below) or
+changed with ``QuerySet.update()`` (``ContentQuerySet``, which Django's own
+``bulk_update`` goes through too). ``bulk_create`` and raw SQL are not seen.
+"""
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from portal import pagecache
+
+
+def touch(college_ids):
+    """Mark these colleges as changed, and every cached page as stale."""
+    from .models import Institution
+
+    ids = {pk for pk in college_ids if pk is not None}
+    if ids:
+        Institution.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    else:
+        pagecache.content_changed()
+
+
+class ContentQuerySet(models.QuerySet):
+    """A queryset of a college's content, whose ``update()`` touches the
+    colleges of the rows it changes."""
+
+    def update(self, **kwargs):
+        if self.model._meta.model_name == "institution":
+            kwargs.setdefault("updated_at", timezone.now())
+            count = super().update(**kwargs)
+            pagecache.content_changed()
+            return count
+        # The colleges before the update: it may change which rows match.
+        colleges = list(
+            self.order_by().values_list(self.model.college_path, flat=True).distinct()
+        )
+        count = super().update(**kwargs)
+        touch(colleges)
+        return count
+
+
+def _changed(sender, instance, **kwargs):
+    *through, last = sender.college_path.split("__")
+    for name in through:
+        instance = getattr(instance, name)
+    touch([instance.pk if last == "pk" else getattr(instance, f"{last}_id")])
+
+
+def connect(models):
+    for model in models:
+        uid = f"content:{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
