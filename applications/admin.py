@@ -122,9 +122,11 @@ class NationalityFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
         return codes
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(nationality=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if self.value() not in {code for code, _name in self.lookup_choices}:
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(nationality=self.value())
 
 
 class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
@@ -142,13 +144,17 @@ class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "mine":
+        if value in ("mine", str(request.user.pk)):
             return queryset.filter(assigned_to=request.user)
         if value == "nobody":
             return queryset.filter(assigned_to__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assigned_to=int(value))
-        return queryset
+        if not value:
+            return queryset
+        # Only a member of staff the filter offers: any other value, however
+        # it reads as a number, is refused as Django refuses a bad lookup.
+        if value not in {key for key, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(assigned_to=int(value))
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -281,8 +287,21 @@ class InquiryChangeList(ChangeList):
             "results": [[cells.row(result)] for result in self.result_list],
         }
 
+    # A lookup from the query string that Python or the database cannot
+    # run (a year 0, a date past year 9999, a number past the database's
+    # integers) shows only when the filter is built or the list counted:
+    # refused as Django refuses any other bad lookup (a redirect to ?e=1).
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
     def get_results(self, request):
-        super().get_results(request)
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
         self.count_estimated = getattr(self.paginator, "estimated", False)
         lower_bound = getattr(self.paginator, "lower_bound", False)
         exact_up_to = getattr(self.paginator, "exact_up_to", EXACT_UP_TO)
@@ -379,7 +398,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("institution", "assigned_to", "duplicate_of")
     search_fields = ("full_name", "email", "reference", "organization")
     search_help_text = _("Name, e-mail, reference or organisation.")
-    date_hierarchy = "created_at"
     list_per_page = 100
     # At a million inquiries: no second count of the whole table, no counts
     # beside every filter choice, and a count that may be an estimate.

@@ -16,6 +16,7 @@ from django.db import connections
 from django.utils.functional import cached_property
 
 EXACT_UP_TO = 10_000
+MAX_OFFSET = 2**31
 
 
 def round_estimate(n):
@@ -78,6 +79,10 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        # However far the estimate may fall short, no list holds a row past
+        # this; and a database refuses an offset beyond its integers.
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
