@@ -11,9 +11,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -37,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, emails, exports
-from .admin_rows import RowWriter
 from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import (
@@ -271,22 +268,6 @@ MOVE_ACTIONS = [
 class InquiryChangeList(ChangeList):
     """The list, which knows whether its count is exact or an estimate."""
 
-    def fast_result_list(self):
-        """What Django's ``result_list`` tag gives its template, with the
-        rows written by ``RowWriter``; ``None`` to leave it to the tag."""
-        cells = RowWriter.for_changelist(self)
-        if cells is None:
-            return None
-        headers = list(result_headers(self))
-        sorted_fields = sum(1 for h in headers if h["sortable"] and h["sorted"])
-        return {
-            "result_hidden_fields": [],
-            "result_headers": headers,
-            "num_sorted_fields": sorted_fields,
-            # One item a row: the template writes each item on its own.
-            "results": [[cells.row(result)] for result in self.result_list],
-        }
-
     # A lookup from the query string that Python or the database cannot
     # run (a year 0, a date past year 9999, a number past the database's
     # integers) shows only when the filter is built or the list counted:
@@ -504,17 +485,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     # -- columns ------------------------------------------------------------
 
-    def action_checkbox(self, obj):
-        # Django's checkbox, written out: rendering a form widget's template
-        # for each row took a millisecond a row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select"'
-            ' aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
-
     @admin.display(description=_("college"), ordering="institution__order")
     def college(self, obj):
         return obj.institution.short_name or obj.institution.name
@@ -660,8 +630,17 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         """The inquiry, from the scoped queryset, or a reason why not."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return None, self._get_obj_does_not_exist_redirect(
-                request, self.opts, object_id
+            # As Django answers for an object that does not exist, or that
+            # lies outside the user's colleges.
+            messages.warning(
+                request,
+                gettext(
+                    "%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"
+                )
+                % {"name": self.opts.verbose_name, "key": unquote(object_id)},
+            )
+            return None, HttpResponseRedirect(
+                reverse("admin:index", current_app=self.admin_site.name)
             )
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

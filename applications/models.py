@@ -250,13 +250,6 @@ class Inquiry(models.Model):
     def language_label(self):
         return dict(settings.LANGUAGES).get(self.language, self.language)
 
-    def validate_constraints(self, exclude=None):
-        # Each check constraint repeats a rule that full_clean has just
-        # checked on the field itself (its choices, the group size's
-        # validators), and Django would spend a database query on each. The
-        # database still enforces them on every write.
-        return None
-
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES

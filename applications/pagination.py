@@ -11,7 +11,7 @@ and the pages go on for as long as there are rows.
 import json
 import math
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
@@ -97,6 +97,6 @@ class EstimatedCountPaginator(Paginator):
         if not self.estimated and top + self.orphans >= self.count:
             top = self.count
         if bottom == 0:
-            return self._get_page(self.object_list[bottom:top], number, self)
+            return Page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        return Page(self.object_list.filter(pk__in=ids), number, self)
