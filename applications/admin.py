@@ -30,12 +30,12 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, emails, exports
-from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
+from .models import Inquiry, StaffMembership, display_name, normalise_reference
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import (
     CollegeScopedAdminMixin,
@@ -195,46 +195,58 @@ class AttentionFilter(admin.SimpleListFilter):
 # Forms and inlines
 
 
-class MoveForm(forms.Form):
-    """The "move to" form on the change page: only the moves allowed now."""
+class NotesField(forms.CharField):
+    """Text with line breaks as ``\n``: browsers post ``\r\n``, which would
+    otherwise count as a change on every save."""
 
-    status = forms.ChoiceField(label=_("Move to"))
-    note = forms.CharField(
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class InquiryHandlingForm(forms.ModelForm):
+    """The change page's one form: the assignee, the internal notes and a
+    status move (only the moves allowed now; blank for none), saved together
+    by ``InquiryAdmin.save_model``."""
+
+    move_to = forms.ChoiceField(label=_("Move to"), required=False)
+    move_note = NotesField(
         label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Optional; kept with the status change."),
     )
+    # Set by InquiryAdmin.get_form: the member of staff saving.
+    user = None
 
-    def __init__(self, *args, inquiry, user, **kwargs):
+    class Meta:
+        model = Inquiry
+        fields = ("assigned_to", "internal_notes")
+        field_classes = {"internal_notes": NotesField}
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = inquiry.allowed_moves(user)
-        self.fields["status"].choices = [
-            (s.value, s.label) for s in Status if s in allowed
-        ]
+        if "move_to" in self.fields:
+            allowed = self.instance.allowed_moves(self.user)
+            self.fields["move_to"].choices = [
+                ("", gettext("No change")),
+                *((s.value, s.label) for s in Status if s in allowed),
+            ]
 
-
-class InquiryEventInline(CollegeScopedAdminMixin, admin.TabularInline):
-    """The status history: read-only, nobody adds or removes a row by hand."""
-
-    model = InquiryEvent
-    college_field = "inquiry__institution"
-    fields = ("at", "from_status", "to_status", "by", "note")
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    verbose_name_plural = _("status history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def clean_move_to(self):
+        move = self.cleaned_data["move_to"]
+        if move:
+            # Read again, and locked until the save: someone may have moved
+            # the inquiry since this page was opened.
+            current = Inquiry.objects.select_for_update().get(pk=self.instance.pk)
+            if move not in current.allowed_moves(self.user):
+                raise ValidationError(
+                    gettext("An inquiry cannot move from “%(from)s” to “%(to)s”.")
+                    % {"from": current.status_label, "to": Status(move).label},
+                    code="illegal_transition",
+                )
+        return move
 
 
 # ---------------------------------------------------------------------------
@@ -347,6 +359,7 @@ SUBMISSION_FIELDS = (
     "created_at",
 )
 EDITABLE_FIELDS = ("assigned_to", "internal_notes")
+MOVE_FIELDS = ("move_to", "move_note")
 
 
 @admin.register(Inquiry)
@@ -391,12 +404,20 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         "export_csv",
         "retry_mail",
     ]
-    inlines = [InquiryEventInline]
+    form = InquiryHandlingForm
     fieldsets = (
         (_("What the applicant sent"), {"fields": SUBMISSION_FIELDS}),
         (
             _("Handling"),
-            {"fields": ("status", "status_changed_at", "waiting", *EDITABLE_FIELDS)},
+            {
+                "fields": (
+                    "status",
+                    "status_changed_at",
+                    "waiting",
+                    *MOVE_FIELDS,
+                    *EDITABLE_FIELDS,
+                )
+            },
         ),
         (_("Possible duplicates"), {"fields": ("duplicate_links",)}),
         (_("Mail"), {"fields": ("mail_state",)}),
@@ -434,10 +455,20 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         shown = [f for _name, opts in self.fieldsets for f in opts["fields"]]
-        return [f for f in shown if f not in EDITABLE_FIELDS] + ["anonymised"]
+        editable = (*EDITABLE_FIELDS, *MOVE_FIELDS)
+        return [f for f in shown if f not in editable] + ["anonymised"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(self.fieldsets)
+        fieldsets = []
+        # The move is offered only to someone who may make one now.
+        may_move = (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and obj.allowed_moves(request.user)
+        )
+        for name, opts in self.fieldsets:
+            fields = [f for f in opts["fields"] if may_move or f not in MOVE_FIELDS]
+            fieldsets.append((name, {**opts, "fields": fields}))
         if obj is not None and obj.anonymised_at:
             name, opts = fieldsets[0]
             fieldsets[0] = (name, {"fields": (*opts["fields"], "anonymised")})
@@ -445,20 +476,40 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
         field = form.base_fields.get("assigned_to")
         if field is not None and obj is not None:
-            # Someone of this inquiry's own college (or whoever has it now).
-            members = StaffMembership.objects.filter(institution=obj.institution_id)
-            field.queryset = (
-                get_user_model()
-                .objects.filter(
-                    Q(is_active=True, is_staff=True, pk__in=members.values("user"))
-                    | Q(pk=request.user.pk)
-                    | Q(pk=obj.assigned_to_id)
-                )
-                .order_by("username")
-            )
+            # Staff of this inquiry's own college, or whoever has it now.
+            field.queryset = staff_for(
+                request.user, colleges=[obj.institution_id]
+            ) | get_user_model().objects.filter(pk=obj.assigned_to_id)
         return form
+
+    def save_model(self, request, obj, form, change):
+        """The assignee, the notes and the move of the one form, each with
+        its history entry; Django's change view runs all of it, and the log,
+        in one transaction."""
+        data = form.cleaned_data
+        if "internal_notes" in form.changed_data:
+            obj.set_internal_notes(data["internal_notes"], by=request.user)
+        if "assigned_to" in form.changed_data:
+            Inquiry.objects.filter(pk=obj.pk).assign_to(
+                data["assigned_to"], by=request.user
+            )
+        if data.get("move_to"):
+            obj.transition_to(data["move_to"], by=request.user, note=data["move_note"])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's JSON change message, naming the fields by their English
+        labels, which the history page translates for each reader (Django
+        would store the labels in the saver's language)."""
+        labels = {
+            "assigned_to": gettext_noop("Assigned to"),
+            "internal_notes": gettext_noop("Internal notes"),
+            "move_to": gettext_noop("Status"),
+        }
+        changed = [labels[f] for f in form.changed_data if f in labels]
+        return [{"changed": {"fields": changed}}] if changed else []
 
     def get_changelist(self, request, **kwargs):
         return InquiryChangeList
@@ -590,13 +641,39 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
-        if obj is not None and self.has_change_permission(request, obj):
-            if obj.allowed_moves(request.user):
-                context["move_form"] = MoveForm(
-                    prefix="move", inquiry=obj, user=request.user
-                )
-            context["can_retry_mail"] = _mail_pending(obj)
+        if obj is not None:
+            context["history"] = self.history_rows(request, obj)
+            if self.has_change_permission(request, obj):
+                context["can_retry_mail"] = _mail_pending(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_rows(self, request, obj):
+        """The inquiry's history, in the reader's language; a name links to
+        the user's page only for a reader who may open it."""
+        user_model = get_user_model()
+        may_open = self.admin_site.get_model_admin(user_model).has_change_permission(
+            request
+        )
+        user_url = (
+            f"admin:{user_model._meta.app_label}_{user_model._meta.model_name}_change"
+        )
+        events = obj.events.select_related("by", "from_assignee", "to_assignee")
+        return [
+            {
+                "at": event.at,
+                "what": event.description(),
+                "note": event.note,
+                "by": display_name(event.by),
+                "by_url": reverse(
+                    user_url,
+                    args=[event.by_id],
+                    current_app=self.admin_site.name,
+                )
+                if may_open and event.by_id
+                else "",
+            }
+            for event in events
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -613,11 +690,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return [
             path("dashboard/", wrap(self.dashboard_view), name=f"{prefix}_dashboard"),
             path("export/", wrap(self.export_view), name=f"{prefix}_export"),
-            path(
-                "<path:object_id>/move/",
-                wrap(require_POST(self.move_view)),
-                name=f"{prefix}_move",
-            ),
             path(
                 "<path:object_id>/retry-mail/",
                 wrap(require_POST(self.retry_mail_view)),
@@ -645,31 +717,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         return obj, HttpResponseRedirect(self._change_url(obj))
-
-    def move_view(self, request, object_id):
-        obj, response = self._get_changeable(request, object_id)
-        if obj is None:
-            return response
-        form = MoveForm(request.POST, prefix="move", inquiry=obj, user=request.user)
-        if not form.is_valid():
-            messages.error(
-                request, gettext("Choose one of the moves offered for this inquiry.")
-            )
-            return response
-        new_status = form.cleaned_data["status"]
-        try:
-            obj.transition_to(
-                new_status, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return response
-        label = Status(new_status).label
-        self.log_change(
-            request, obj, gettext("Moved to “%(status)s”.") % {"status": label}
-        )
-        messages.success(request, gettext("Moved to “%(status)s”.") % {"status": label})
-        return response
 
     def retry_mail_view(self, request, object_id):
         obj, response = self._get_changeable(request, object_id)
@@ -762,7 +809,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description=_("Assign selected to me"))
     def assign_to_me(self, request, queryset):
-        count = queryset.update(assigned_to=request.user)
+        count = queryset.assign_to(request.user, by=request.user)
         messages.success(
             request,
             ngettext(

@@ -2,7 +2,6 @@
 per page, exact look-ups for a reference or an e-mail address, an honest
 count when it is estimated, and figures kept per set of colleges."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
