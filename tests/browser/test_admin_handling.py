@@ -55,9 +55,7 @@ def test_an_officer_assigns_notes_and_moves_in_one_chinese_save(live_server, bro
     assert "已通读留言。" in history
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/w11b-change-zh.png", full_page=True)
-        page.goto(
-            f"{live_server.url}/admin/applications/inquiry/{inquiry.pk}/history/"
-        )
+        page.goto(f"{live_server.url}/admin/applications/inquiry/{inquiry.pk}/history/")
         page.screenshot(path=f"{SHOTS}/w11b-history-zh.png", full_page=True)
     context.close()
     assert Inquiry.objects.count() == 1
