@@ -4,8 +4,10 @@ headless Chromium: assignee, internal notes and a status move in one save."""
 import os
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from applications.models import Inquiry
+from applications.scoping import OFFICER_GROUP
 from tests.conftest import CHONGQING, OFFICER_PASSWORD, make_officer
 from tests.factories import make_inquiry
 
@@ -19,6 +21,15 @@ def test_an_officer_assigns_notes_and_moves_in_one_chinese_save(live_server, bro
     from institutions.models import Institution
 
     call_command("load_seeds", verbosity=0)
+    # The officers' group comes from a data migration, which the flush of
+    # an earlier browser test removes.
+    group, _ = Group.objects.get_or_create(name=OFFICER_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="applications",
+            codename__in=["view_inquiry", "change_inquiry", "view_inquiryevent"],
+        )
+    )
     college = Institution.objects.get(slug=CHONGQING)
     chen = make_officer("chen", college)
     li = make_officer("li", college)
