@@ -11,9 +11,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -32,13 +30,12 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, emails, exports
-from .admin_rows import RowWriter
-from .models import Inquiry, InquiryEvent, StaffMembership, normalise_reference
+from .models import Inquiry, StaffMembership, display_name, normalise_reference
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import (
     CollegeScopedAdminMixin,
@@ -122,9 +119,11 @@ class NationalityFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
         return codes
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(nationality=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if self.value() not in {code for code, _name in self.lookup_choices}:
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(nationality=self.value())
 
 
 class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
@@ -142,13 +141,17 @@ class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "mine":
+        if value in ("mine", str(request.user.pk)):
             return queryset.filter(assigned_to=request.user)
         if value == "nobody":
             return queryset.filter(assigned_to__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assigned_to=int(value))
-        return queryset
+        if not value:
+            return queryset
+        # Only a member of staff the filter offers: any other value, however
+        # it reads as a number, is refused as Django refuses a bad lookup.
+        if value not in {key for key, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(assigned_to=int(value))
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -192,46 +195,58 @@ class AttentionFilter(admin.SimpleListFilter):
 # Forms and inlines
 
 
-class MoveForm(forms.Form):
-    """The "move to" form on the change page: only the moves allowed now."""
+class NotesField(forms.CharField):
+    """Text with line breaks as ``\n``: browsers post ``\r\n``, which would
+    otherwise count as a change on every save."""
 
-    status = forms.ChoiceField(label=_("Move to"))
-    note = forms.CharField(
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class InquiryHandlingForm(forms.ModelForm):
+    """The change page's one form: the assignee, the internal notes and a
+    status move (only the moves allowed now; blank for none), saved together
+    by ``InquiryAdmin.save_model``."""
+
+    move_to = forms.ChoiceField(label=_("Move to"), required=False)
+    move_note = NotesField(
         label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Optional; kept with the status change."),
     )
+    # Set by InquiryAdmin.get_form: the member of staff saving.
+    user = None
 
-    def __init__(self, *args, inquiry, user, **kwargs):
+    class Meta:
+        model = Inquiry
+        fields = ("assigned_to", "internal_notes")
+        field_classes = {"internal_notes": NotesField}
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = inquiry.allowed_moves(user)
-        self.fields["status"].choices = [
-            (s.value, s.label) for s in Status if s in allowed
-        ]
+        if "move_to" in self.fields:
+            allowed = self.instance.allowed_moves(self.user)
+            self.fields["move_to"].choices = [
+                ("", gettext("No change")),
+                *((s.value, s.label) for s in Status if s in allowed),
+            ]
 
-
-class InquiryEventInline(CollegeScopedAdminMixin, admin.TabularInline):
-    """The status history: read-only, nobody adds or removes a row by hand."""
-
-    model = InquiryEvent
-    college_field = "inquiry__institution"
-    fields = ("at", "from_status", "to_status", "by", "note")
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    verbose_name_plural = _("status history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def clean_move_to(self):
+        move = self.cleaned_data["move_to"]
+        if move:
+            # Read again, and locked until the save: someone may have moved
+            # the inquiry since this page was opened.
+            current = Inquiry.objects.select_for_update().get(pk=self.instance.pk)
+            if move not in current.allowed_moves(self.user):
+                raise ValidationError(
+                    gettext("An inquiry cannot move from “%(from)s” to “%(to)s”.")
+                    % {"from": current.status_label, "to": Status(move).label},
+                    code="illegal_transition",
+                )
+        return move
 
 
 # ---------------------------------------------------------------------------
@@ -265,24 +280,21 @@ MOVE_ACTIONS = [
 class InquiryChangeList(ChangeList):
     """The list, which knows whether its count is exact or an estimate."""
 
-    def fast_result_list(self):
-        """What Django's ``result_list`` tag gives its template, with the
-        rows written by ``RowWriter``; ``None`` to leave it to the tag."""
-        cells = RowWriter.for_changelist(self)
-        if cells is None:
-            return None
-        headers = list(result_headers(self))
-        sorted_fields = sum(1 for h in headers if h["sortable"] and h["sorted"])
-        return {
-            "result_hidden_fields": [],
-            "result_headers": headers,
-            "num_sorted_fields": sorted_fields,
-            # One item a row: the template writes each item on its own.
-            "results": [[cells.row(result)] for result in self.result_list],
-        }
+    # A lookup from the query string that Python or the database cannot
+    # run (a year 0, a date past year 9999, a number past the database's
+    # integers) shows only when the filter is built or the list counted:
+    # refused as Django refuses any other bad lookup (a redirect to ?e=1).
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
     def get_results(self, request):
-        super().get_results(request)
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
         self.count_estimated = getattr(self.paginator, "estimated", False)
         lower_bound = getattr(self.paginator, "lower_bound", False)
         exact_up_to = getattr(self.paginator, "exact_up_to", EXACT_UP_TO)
@@ -347,6 +359,7 @@ SUBMISSION_FIELDS = (
     "created_at",
 )
 EDITABLE_FIELDS = ("assigned_to", "internal_notes")
+MOVE_FIELDS = ("move_to", "move_note")
 
 
 @admin.register(Inquiry)
@@ -379,7 +392,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("institution", "assigned_to", "duplicate_of")
     search_fields = ("full_name", "email", "reference", "organization")
     search_help_text = _("Name, e-mail, reference or organisation.")
-    date_hierarchy = "created_at"
     list_per_page = 100
     # At a million inquiries: no second count of the whole table, no counts
     # beside every filter choice, and a count that may be an estimate.
@@ -392,12 +404,20 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         "export_csv",
         "retry_mail",
     ]
-    inlines = [InquiryEventInline]
+    form = InquiryHandlingForm
     fieldsets = (
         (_("What the applicant sent"), {"fields": SUBMISSION_FIELDS}),
         (
             _("Handling"),
-            {"fields": ("status", "status_changed_at", "waiting", *EDITABLE_FIELDS)},
+            {
+                "fields": (
+                    "status",
+                    "status_changed_at",
+                    "waiting",
+                    *MOVE_FIELDS,
+                    *EDITABLE_FIELDS,
+                )
+            },
         ),
         (_("Possible duplicates"), {"fields": ("duplicate_links",)}),
         (_("Mail"), {"fields": ("mail_state",)}),
@@ -435,10 +455,20 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         shown = [f for _name, opts in self.fieldsets for f in opts["fields"]]
-        return [f for f in shown if f not in EDITABLE_FIELDS] + ["anonymised"]
+        editable = (*EDITABLE_FIELDS, *MOVE_FIELDS)
+        return [f for f in shown if f not in editable] + ["anonymised"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(self.fieldsets)
+        fieldsets = []
+        # The move is offered only to someone who may make one now.
+        may_move = (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and obj.allowed_moves(request.user)
+        )
+        for name, opts in self.fieldsets:
+            fields = [f for f in opts["fields"] if may_move or f not in MOVE_FIELDS]
+            fieldsets.append((name, {**opts, "fields": fields}))
         if obj is not None and obj.anonymised_at:
             name, opts = fieldsets[0]
             fieldsets[0] = (name, {"fields": (*opts["fields"], "anonymised")})
@@ -446,20 +476,40 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
         field = form.base_fields.get("assigned_to")
         if field is not None and obj is not None:
-            # Someone of this inquiry's own college (or whoever has it now).
-            members = StaffMembership.objects.filter(institution=obj.institution_id)
-            field.queryset = (
-                get_user_model()
-                .objects.filter(
-                    Q(is_active=True, is_staff=True, pk__in=members.values("user"))
-                    | Q(pk=request.user.pk)
-                    | Q(pk=obj.assigned_to_id)
-                )
-                .order_by("username")
-            )
+            # Staff of this inquiry's own college, or whoever has it now.
+            field.queryset = staff_for(
+                request.user, colleges=[obj.institution_id]
+            ) | get_user_model().objects.filter(pk=obj.assigned_to_id)
         return form
+
+    def save_model(self, request, obj, form, change):
+        """The assignee, the notes and the move of the one form, each with
+        its history entry; Django's change view runs all of it, and the log,
+        in one transaction."""
+        data = form.cleaned_data
+        if "internal_notes" in form.changed_data:
+            obj.set_internal_notes(data["internal_notes"], by=request.user)
+        if "assigned_to" in form.changed_data:
+            Inquiry.objects.filter(pk=obj.pk).assign_to(
+                data["assigned_to"], by=request.user
+            )
+        if data.get("move_to"):
+            obj.transition_to(data["move_to"], by=request.user, note=data["move_note"])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's JSON change message, naming the fields by their English
+        labels, which the history page translates for each reader (Django
+        would store the labels in the saver's language)."""
+        labels = {
+            "assigned_to": gettext_noop("Assigned to"),
+            "internal_notes": gettext_noop("Internal notes"),
+            "move_to": gettext_noop("Status"),
+        }
+        changed = [labels[f] for f in form.changed_data if f in labels]
+        return [{"changed": {"fields": changed}}] if changed else []
 
     def get_changelist(self, request, **kwargs):
         return InquiryChangeList
@@ -485,17 +535,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     # -- columns ------------------------------------------------------------
-
-    def action_checkbox(self, obj):
-        # Django's checkbox, written out: rendering a form widget's template
-        # for each row took a millisecond a row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select"'
-            ' aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
 
     @admin.display(description=_("college"), ordering="institution__order")
     def college(self, obj):
@@ -602,13 +641,39 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
-        if obj is not None and self.has_change_permission(request, obj):
-            if obj.allowed_moves(request.user):
-                context["move_form"] = MoveForm(
-                    prefix="move", inquiry=obj, user=request.user
-                )
-            context["can_retry_mail"] = _mail_pending(obj)
+        if obj is not None:
+            context["history"] = self.history_rows(request, obj)
+            if self.has_change_permission(request, obj):
+                context["can_retry_mail"] = _mail_pending(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_rows(self, request, obj):
+        """The inquiry's history, in the reader's language; a name links to
+        the user's page only for a reader who may open it."""
+        user_model = get_user_model()
+        may_open = self.admin_site.get_model_admin(user_model).has_change_permission(
+            request
+        )
+        user_url = (
+            f"admin:{user_model._meta.app_label}_{user_model._meta.model_name}_change"
+        )
+        events = obj.events.select_related("by", "from_assignee", "to_assignee")
+        return [
+            {
+                "at": event.at,
+                "what": event.description(),
+                "note": event.note,
+                "by": display_name(event.by),
+                "by_url": reverse(
+                    user_url,
+                    args=[event.by_id],
+                    current_app=self.admin_site.name,
+                )
+                if may_open and event.by_id
+                else "",
+            }
+            for event in events
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -626,11 +691,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             path("dashboard/", wrap(self.dashboard_view), name=f"{prefix}_dashboard"),
             path("export/", wrap(self.export_view), name=f"{prefix}_export"),
             path(
-                "<path:object_id>/move/",
-                wrap(require_POST(self.move_view)),
-                name=f"{prefix}_move",
-            ),
-            path(
                 "<path:object_id>/retry-mail/",
                 wrap(require_POST(self.retry_mail_view)),
                 name=f"{prefix}_retry_mail",
@@ -642,37 +702,21 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         """The inquiry, from the scoped queryset, or a reason why not."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return None, self._get_obj_does_not_exist_redirect(
-                request, self.opts, object_id
+            # As Django answers for an object that does not exist, or that
+            # lies outside the user's colleges.
+            messages.warning(
+                request,
+                gettext(
+                    "%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"
+                )
+                % {"name": self.opts.verbose_name, "key": unquote(object_id)},
+            )
+            return None, HttpResponseRedirect(
+                reverse("admin:index", current_app=self.admin_site.name)
             )
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         return obj, HttpResponseRedirect(self._change_url(obj))
-
-    def move_view(self, request, object_id):
-        obj, response = self._get_changeable(request, object_id)
-        if obj is None:
-            return response
-        form = MoveForm(request.POST, prefix="move", inquiry=obj, user=request.user)
-        if not form.is_valid():
-            messages.error(
-                request, gettext("Choose one of the moves offered for this inquiry.")
-            )
-            return response
-        new_status = form.cleaned_data["status"]
-        try:
-            obj.transition_to(
-                new_status, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return response
-        label = Status(new_status).label
-        self.log_change(
-            request, obj, gettext("Moved to “%(status)s”.") % {"status": label}
-        )
-        messages.success(request, gettext("Moved to “%(status)s”.") % {"status": label})
-        return response
 
     def retry_mail_view(self, request, object_id):
         obj, response = self._get_changeable(request, object_id)
@@ -765,7 +809,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description=_("Assign selected to me"))
     def assign_to_me(self, request, queryset):
-        count = queryset.update(assigned_to=request.user)
+        count = queryset.assign_to(request.user, by=request.user)
         messages.success(
             request,
             ngettext(

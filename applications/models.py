@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -59,6 +60,36 @@ class InquiryQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=Inquiry.OPEN_STATUSES)
+
+    def assign_to(self, user, *, by):
+        """Give these inquiries to ``user`` (``None``: to nobody), with a
+        history entry for each that changes hands. Returns how many did."""
+        new_id = user.pk if user is not None else None
+        with transaction.atomic():
+            changing = Inquiry.objects.filter(
+                pk__in=self.order_by().values("pk")
+            ).exclude(assigned_to=new_id)
+            now = timezone.now()
+            events = [
+                InquiryEvent(
+                    inquiry_id=pk,
+                    kind=InquiryEvent.Kind.ASSIGNMENT,
+                    from_assignee_id=old_id,
+                    to_assignee_id=new_id,
+                    by=by,
+                    at=now,
+                )
+                for pk, old_id in changing.select_for_update().values_list(
+                    "pk", "assigned_to"
+                )
+            ]
+            InquiryEvent.objects.bulk_create(events, batch_size=500)
+            ids = [event.inquiry_id for event in events]
+            for start in range(0, len(ids), 500):
+                Inquiry.objects.filter(pk__in=ids[start : start + 500]).update(
+                    assigned_to=new_id
+                )
+        return len(events)
 
 
 class Kind(models.TextChoices):
@@ -250,13 +281,6 @@ class Inquiry(models.Model):
     def language_label(self):
         return dict(settings.LANGUAGES).get(self.language, self.language)
 
-    def validate_constraints(self, exclude=None):
-        # Each check constraint repeats a rule that full_clean has just
-        # checked on the field itself (its choices, the group size's
-        # validators), and Django would spend a database query on each. The
-        # database still enforces them on every write.
-        return None
-
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
@@ -303,17 +327,55 @@ class Inquiry(models.Model):
             )
         return event
 
+    def set_internal_notes(self, text, *, by):
+        """Replace the staff's notes; the history says who edited them."""
+        with transaction.atomic():
+            self.internal_notes = text
+            self.save(update_fields=["internal_notes"])
+            return self.events.create(kind=InquiryEvent.Kind.NOTES, by=by)
+
+
+def display_name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
 
 class InquiryEvent(models.Model):
-    """One status change: who, when, from, to, and why."""
+    """One thing that happened to an inquiry, as data: a status change (from,
+    to, and why), a change of assignee (from whom, to whom) or an edit of the
+    internal notes; who did it and when. ``description`` puts it in words
+    when it is shown, in the reader's language."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("status change")
+        ASSIGNMENT = "assignment", _("assignment")
+        NOTES = "notes", _("internal notes edited")
 
     inquiry = models.ForeignKey(
         Inquiry, on_delete=models.CASCADE, related_name="events"
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.STATUS)
     from_status = models.CharField(
         _("from"), max_length=30, choices=Inquiry.Status, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=30, choices=Inquiry.Status)
+    to_status = models.CharField(
+        _("to"), max_length=30, choices=Inquiry.Status, blank=True
+    )
+    from_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned before"),
+    )
+    to_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned after"),
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -326,13 +388,29 @@ class InquiryEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
 
     def __str__(self):
-        return (
-            f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-        )
+        return self.description()
+
+    def description(self):
+        """What happened, in the active language."""
+        if self.kind == self.Kind.ASSIGNMENT:
+            nobody = gettext("nobody")
+            return gettext("Assigned to %(to)s (before: %(from)s)") % {
+                "to": display_name(self.to_assignee) or nobody,
+                "from": display_name(self.from_assignee) or nobody,
+            }
+        if self.kind == self.Kind.NOTES:
+            return gettext("Internal notes edited")
+        to = choice_label(Status, self.to_status)
+        if not self.from_status:
+            return gettext("Status: “%(to)s”") % {"to": to}
+        return gettext("Status: “%(from)s” → “%(to)s”") % {
+            "from": choice_label(Status, self.from_status),
+            "to": to,
+        }
 
 
 class StaffMembership(models.Model):

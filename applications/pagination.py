@@ -11,11 +11,12 @@ and the pages go on for as long as there are rows.
 import json
 import math
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
 EXACT_UP_TO = 10_000
+MAX_OFFSET = 2**31
 
 
 def round_estimate(n):
@@ -78,6 +79,10 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        # However far the estimate may fall short, no list holds a row past
+        # this; and a database refuses an offset beyond its integers.
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -92,6 +97,6 @@ class EstimatedCountPaginator(Paginator):
         if not self.estimated and top + self.orphans >= self.count:
             top = self.count
         if bottom == 0:
-            return self._get_page(self.object_list[bottom:top], number, self)
+            return Page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        return Page(self.object_list.filter(pk__in=ids), number, self)

@@ -47,26 +47,22 @@ PUBLIC_STATUS = {
         _("Received"),
         _(
             "The college has received your inquiry. Its admissions office "
-            "has not looked at it yet."
+            "has not started handling it yet."
         ),
     ),
     Status.IN_REVIEW: (
         _("Being reviewed"),
         _("The college's admissions office is reading your inquiry."),
     ),
+    # Staff set these by hand; the portal sends nothing when they do, so
+    # no wording may say that the college has written.
     Status.CONTACTED: (
-        _("Answered"),
-        _(
-            "The college has written to you. Please check your e-mail, "
-            "including the spam folder."
-        ),
+        _("Being handled"),
+        _("A member of the admissions staff is handling your inquiry."),
     ),
     Status.APPLICATION_INVITED: (
         _("Invited to apply"),
-        _(
-            "The college has invited you to apply. Follow the steps in its "
-            "message to you."
-        ),
+        _("The college's admissions office invites you to make a formal application."),
     ),
     Status.ENROLLED: (
         _("Enrolled"),

@@ -389,12 +389,13 @@ def one(view, key, data):
     return ("POST", lambda w: inquiry_url(view, w[key]), lambda w: data)
 
 
-MOVE_POST = {"move-status": "in_review", "move-note": "Moved by the matrix."}
+# The status moves in the change form's one save.
+MOVE_POST = {**CHANGE_POST, "move_to": "in_review", "move_note": "Moved by the matrix."}
 for key in "AB":
     ENDPOINTS.update(
         {
             f"post_change_{key.lower()}": one("change", key, CHANGE_POST),
-            f"post_move_{key.lower()}": one("move", key, MOVE_POST),
+            f"post_move_{key.lower()}": one("change", key, MOVE_POST),
             f"post_retry_mail_{key.lower()}": one("retry_mail", key, {}),
             f"post_delete_{key.lower()}": one("delete", key, {"post": "yes"}),
         }

@@ -111,39 +111,6 @@ def test_it_lets_a_superuser_reopen_in_bulk_but_not_an_officer(
 # -- the change page ------------------------------------------------------------------
 
 
-def test_it_moves_from_the_change_page_with_a_note(client, chen, chongqing):
-    inquiry = make_inquiry(chongqing)
-    client.force_login(chen)
-
-    page = client.get(change_url(inquiry)).content.decode()
-    assert change_url(inquiry, "move") in page
-
-    response = client.post(
-        change_url(inquiry, "move"),
-        {"move-status": "in_review", "move-note": "Called back"},
-    )
-
-    assert response["Location"] == change_url(inquiry)
-    event = inquiry.events.get()
-    assert (event.to_status, event.note, event.by) == ("in_review", "Called back", chen)
-    # The history shows on the inquiry, read-only.
-    page = client.get(change_url(inquiry)).content.decode()
-    assert "Called back" in page
-    assert 'name="events-0-note"' not in page
-
-
-def test_it_refuses_a_move_not_offered(client, chen, chongqing):
-    inquiry = make_inquiry(chongqing)
-    client.force_login(chen)
-
-    response = client.post(change_url(inquiry, "move"), {"move-status": "enrolled"})
-
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["Choose one of the moves offered for this inquiry."]
-    inquiry.refresh_from_db()
-    assert inquiry.status == "new"
-
-
 def test_it_keeps_the_applicants_submission_read_only(client, chen, chongqing):
     inquiry = make_inquiry(chongqing, message="I would like to study welding.")
     client.force_login(chen)

@@ -2,13 +2,10 @@
 per page, exact look-ups for a reference or an e-mail address, an honest
 count when it is estimated, and figures kept per set of colleges."""
 
-from datetime import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from applications import admin, pagination
 from applications.models import Inquiry
@@ -84,9 +81,9 @@ def test_the_superusers_list_asks_a_fixed_number_of_queries(
     client.get(LIST)
 
     # The session (read, and renewed: 4), the user, the college and staff
-    # filters (the nationalities come from the cache), the count, the page
-    # and the first and last dates for the date drill-down (2).
-    with django_assert_num_queries(11):
+    # filters (the nationalities come from the cache), the count and the
+    # page.
+    with django_assert_num_queries(9):
         response = client.get(LIST)
 
     assert response.status_code == 200
@@ -102,7 +99,7 @@ def test_a_later_page_asks_one_query_more_whatever_the_size(
     client.get(LIST)
 
     # The first page's queries, and the ids of the page before its rows.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(LIST, {"p": 3})
 
     shown = list(response.context["cl"].result_list)
@@ -262,29 +259,6 @@ def test_the_nationality_filter_never_shows_another_colleges_applicants(
     html = client.get(LIST).content.decode()
     assert "Viet Nam" in html or "Vietnam" in html
     assert "Kazakhstan" not in html
-
-
-def test_the_date_drill_down_runs_from_the_first_to_the_last_inquiry(
-    client, root, chongqing
-):
-    for when in ("2023-11-20 10:00", "2025-02-03 10:00", "2025-04-30 10:00"):
-        inquiry = make_inquiry(chongqing)
-        Inquiry.objects.filter(pk=inquiry.pk).update(
-            created_at=timezone.make_aware(datetime.fromisoformat(when))
-        )
-    client.force_login(root)
-
-    years = client.get(LIST).content.decode()
-    months = client.get(LIST, {"created_at__year": 2025}).content.decode()
-
-    for year in ("2023", "2024", "2025"):
-        assert f"created_at__year={year}" in years
-    assert "created_at__year=2022" not in years
-    assert "created_at__year=2026" not in years
-    for month in (2, 3, 4):
-        assert f"?created_at__month={month}&amp;created_at__year=2025" in months
-    assert "created_at__month=1&" not in months
-    assert "created_at__month=5&" not in months
 
 
 def test_past_thirty_colleges_the_college_filter_is_one_drop_down_in_your_language(

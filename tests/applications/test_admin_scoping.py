@@ -39,7 +39,7 @@ def login(client, user):
 # -- nobody signed in --------------------------------------------------------
 
 
-@pytest.mark.parametrize("view", ["change", "history", "delete", "move"])
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
 def test_it_sends_an_anonymous_visitor_to_the_login_page(client, cq_inquiry, view):
     for url in [LIST, EXPORT, DASHBOARD, change_url(cq_inquiry, view)]:
         response = client.get(url)
@@ -157,7 +157,7 @@ def test_it_does_not_let_an_officer_move_another_colleges_inquiry(
     client, chen, jh_inquiry
 ):
     response = login(client, chen).post(
-        change_url(jh_inquiry, "move"), {"move-status": "spam"}
+        change_url(jh_inquiry), {"move_to": "spam", "internal_notes": ""}
     )
 
     assert response.status_code == 302

@@ -12,7 +12,7 @@ JOURNEYS = {
         "html_lang": '<html lang="en">',
         "sent": "Thank you: your inquiry has been sent",
         "mail": "Thank you for your inquiry to Chongqing Industry Polytechnic College",
-        "new": ("Received", "Its admissions office has not looked at it yet."),
+        "new": ("Received", "Its admissions office has not started handling it yet."),
         "in_review": (
             "Being reviewed",
             "The college&#x27;s admissions office is reading your inquiry.",

@@ -51,7 +51,7 @@ def test_it_shows_the_status_in_plain_words(client, inquiry):
     assert response.status_code == 200
     assert status_shown(response) == "Received"
     html = response.content.decode()
-    assert "Its admissions office has not looked at it yet." in html
+    assert "Its admissions office has not started handling it yet." in html
     assert inquiry.institution.name in html
     assert 'id="inquiry-status-changed"' in html
 

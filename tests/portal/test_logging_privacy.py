@@ -95,8 +95,12 @@ def journey(web, college, root, capture_on_commit):
     change = web.get(f"{changelist}{inquiry.pk}/change/")
     assert NAME in change.text
     web.post(
-        f"{changelist}{inquiry.pk}/move/",
-        {"move-status": "in_review", "move-note": f"Wrote to {NAME} at {EMAIL}"},
+        f"{changelist}{inquiry.pk}/change/",
+        {
+            "move_to": "in_review",
+            "move_note": f"Wrote to {NAME} at {EMAIL}",
+            "internal_notes": f"{NAME}\r\n{EMAIL}",
+        },
     )
     web.get(f"{changelist}export/", {"q": EMAIL})
     web.post(f"{changelist}{inquiry.pk}/retry-mail/")
