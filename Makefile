@@ -131,6 +131,8 @@ messages: $(VENV)/.runtime
 	msgattrib --no-obsolete -o locale/zh_Hans/LC_MESSAGES/django.po \
 		locale/zh_Hans/LC_MESSAGES/django.po
 	PORTAL_DEBUG=1 $(MANAGE) compilemessages -l zh_Hans -v 0
+	@# A fragment keeps only text the code still has.
+	bash scripts/prune-fragments.sh
 	@msgattrib --untranslated locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | \
 		xargs -I{} echo "untranslated entries (0 or 1 means none: the header): {}"
 
