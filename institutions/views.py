@@ -188,7 +188,7 @@ class InstitutionDetailView(InstitutionMixin, DetailView):
 @method_decorator(cached_page(), name="dispatch")
 class SectionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/section_detail.html"
-    lists = ("facts", published_sections("signatories"))
+    lists = ("facts", published_sections("signatories", "bridge_offer"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -196,5 +196,8 @@ class SectionDetailView(InstitutionMixin, DetailView):
         matching = [s for s in context["sections"] if s.kind == kind]
         if not matching:
             raise Http404("This college has no such section.")
-        context["section"] = matching[0]
+        context["section"] = section = matching[0]
+        # A Chinese Bridge section's offer, as far as the college stated it.
+        offer = getattr(section, "bridge_offer", None)
+        context["bridge_facts"] = offer.facts if offer else []
         return context
