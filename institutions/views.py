@@ -32,10 +32,13 @@ FILTERS = ("q", "province", "kind")
 EAGER = 2
 
 
-def published_sections(*lookups):
+def published_sections(*lookups, joined=()):
+    sections = Section.objects.filter(is_published=True)
+    if joined:  # select_related() with no names would join every foreign key
+        sections = sections.select_related(*joined)
     return Prefetch(
         "sections",
-        queryset=Section.objects.filter(is_published=True).prefetch_related(*lookups),
+        queryset=sections.prefetch_related(*lookups),
         to_attr="published_sections",
     )
 
@@ -188,7 +191,7 @@ class InstitutionDetailView(InstitutionMixin, DetailView):
 @method_decorator(cached_page(), name="dispatch")
 class SectionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/section_detail.html"
-    lists = ("facts", published_sections("signatories", "bridge_offer"))
+    lists = ("facts", published_sections("signatories", joined=["bridge_offer"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
