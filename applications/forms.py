@@ -7,7 +7,9 @@ Field names are the public contract (docs: /work/shared/CONTRACT.md): note
 import datetime
 import re
 from functools import cache
+from zoneinfo import ZoneInfo
 
+import phonenumbers
 from django import forms
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -16,13 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.countries import sorted_countries
 
-from .models import Inquiry, Kind, normalise_reference
+from .models import Inquiry, Kind, PhoneApp, normalise_reference
 
 # Which kinds each conditional field belongs to. The template and
 # static/js/inquiry.js read these to show a field only when it applies.
 ORGANIZATION_REQUIRED_KINDS = (Kind.CHINESE_BRIDGE, Kind.PARTNERSHIP)
 GROUP_SIZE_KINDS = (Kind.CHINESE_BRIDGE,)
 PROGRAM_KINDS = (Kind.STUDY, Kind.LANGUAGE)
+# A delegation gives the dates of its visit; everyone else an intake.
+VISIT_KINDS = (Kind.CHINESE_BRIDGE,)
+INTAKE_KINDS = tuple(k for k in Kind if k not in VISIT_KINDS)
+
+# A visit is planned in the colleges' calendar: "not in the past" is by the
+# date in Beijing, wherever the applicant is.
+BEIJING = ZoneInfo("Asia/Shanghai")
+VISIT_DAYS_AHEAD = 730  # two years: colleges plan no further
 
 INTAKE_MONTHS = {3: "spring", 9: "autumn"}
 INTAKE_TERMS_SHOWN = 6  # three years of spring and autumn terms
@@ -100,6 +110,80 @@ class MessageField(PlainTextField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
+class PhoneField(PlainTextField):
+    """A telephone number in international form, given back in E.164.
+
+    Only what people write in a number: digits, spaces, + - . ( ) and /.
+    A leading 00 is read as +, as most of the world dials it.
+    """
+
+    allowed = re.compile(r"[0-9 +\-.()/]+", re.ASCII)
+    default_error_messages = {
+        "invalid": _(
+            "Please give the number in international form: a + and the country "
+            "code, then the number, such as +7 701 234 5678."
+        ),
+        "unknown": _(
+            "This is not a telephone number that exists. Please check the "
+            "country code and the digits."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        if not self.allowed.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        if value.startswith("00"):
+            value = "+" + value[2:]
+        if not (value.startswith("+") and any(c.isdigit() for c in value)):
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            number = None  # no such country code, or too few digits
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.error_messages["unknown"], "unknown")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ISODateField(forms.DateField):
+    """A date as the contract has it and as ``<input type="date">`` sends
+    it: 2027-04-12, in ASCII digits, and nothing else."""
+
+    iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    default_error_messages = {
+        "invalid": _("Please give a date such as 2027-04-12 (year, month, day)."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date):
+            return value
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            if not self.iso.fullmatch(value):
+                raise ValueError
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], "invalid"
+            ) from None
+
+
 @cache
 def country_choices(language):
     """Country names in ``language``, sorted the way its readers expect."""
@@ -141,6 +225,29 @@ class InquiryForm(forms.ModelForm):
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
+    phone = PhoneField(
+        label=_("Phone number"),
+        required=False,
+        help_text=_(
+            "Optional. In international form, with the country code: +7 701 234 5678."
+        ),
+    )
+    phone_apps = forms.MultipleChoiceField(
+        label=_("This number also reaches me on"),
+        choices=PhoneApp.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_date = ISODateField(
+        label=_("Arrival date"),
+        required=False,
+        help_text=_("Optional. The first day of the visit you would prefer."),
+    )
+    end_date = ISODateField(
+        label=_("Departure date"),
+        required=False,
+        help_text=_("Optional. The last day of the visit."),
+    )
     consent = forms.BooleanField(
         label=_(
             "I have read the privacy notice and agree that the college may use "
@@ -166,10 +273,14 @@ class InquiryForm(forms.ModelForm):
         "full_name",
         "email",
         "nationality",
+        "phone",
+        "phone_apps",
         "program",
         "intake",
         "organization",
         "group_size",
+        "start_date",
+        "end_date",
         "message",
         "consent",
         "website",
@@ -185,6 +296,9 @@ class InquiryForm(forms.ModelForm):
             "intake",
             "organization",
             "group_size",
+            "phone",
+            "start_date",
+            "end_date",
             "message",
         ]
         labels = {
@@ -240,6 +354,10 @@ class InquiryForm(forms.ModelForm):
     def clean_full_name(self):
         return self.cleaned_data["full_name"].strip()
 
+    def clean_phone_apps(self):
+        chosen = set(self.cleaned_data["phone_apps"])
+        return [app for app in PhoneApp.values if app in chosen]
+
     def clean(self):
         cleaned = super().clean()
         self._refuse_repeated_fields()
@@ -277,14 +395,74 @@ class InquiryForm(forms.ModelForm):
         elif kind:
             # Only a delegation has a group size.
             cleaned["group_size"] = None
+        if cleaned.get("phone_apps") and not cleaned.get("phone"):
+            if "phone" not in self.errors:
+                self.add_error(
+                    "phone_apps",
+                    forms.ValidationError(
+                        _(
+                            "Please give the phone number that these apps reach "
+                            "you on, or untick them."
+                        ),
+                        code="no_phone",
+                    ),
+                )
+        if kind in VISIT_KINDS:
+            cleaned["intake"] = ""
+            self._check_visit_dates(cleaned)
+        elif kind:
+            cleaned["start_date"] = cleaned["end_date"] = None
         return cleaned
+
+    def _check_visit_dates(self, cleaned):
+        today = timezone.localdate(timezone=BEIJING)
+        latest = today + datetime.timedelta(days=VISIT_DAYS_AHEAD)
+        for name in ("start_date", "end_date"):
+            day = cleaned.get(name)
+            if day is None:
+                continue
+            if day < today:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _(
+                            "This date has passed (today is %(today)s in Beijing). "
+                            "Please choose a later one."
+                        ),
+                        code="past",
+                        params={"today": today.isoformat()},
+                    ),
+                )
+            elif day > latest:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _(
+                            "Colleges plan visits up to two years ahead: please "
+                            "choose a date until %(latest)s."
+                        ),
+                        code="too_far",
+                        params={"latest": latest.isoformat()},
+                    ),
+                )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start and not self.has_error("end_date"):
+            self.add_error(
+                "end_date",
+                forms.ValidationError(
+                    _("The departure date cannot be before the arrival date."),
+                    code="before_start",
+                ),
+            )
 
     def _refuse_repeated_fields(self):
         # The browser sends each field once; a second value is not the
         # applicant's, and neither value can be trusted to be the one meant.
         if not hasattr(self.data, "getlist"):
             return
-        for name in self.fields:
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField):
+                continue  # sent once for each box ticked
             if len(self.data.getlist(name)) > 1 and name not in self.errors:
                 self.add_error(
                     name,
@@ -304,6 +482,7 @@ class InquiryForm(forms.ModelForm):
     def save(self, commit=True):
         inquiry = super().save(commit=False)
         inquiry.programme = self.cleaned_data.get("program")
+        inquiry.phone_apps = ",".join(self.cleaned_data.get("phone_apps", []))
         if commit:
             inquiry.save()
         return inquiry

@@ -7,13 +7,14 @@ Who may see which inquiry is ``Inquiry.objects.for_staff(user)``.
 
 import secrets
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -99,6 +100,14 @@ class Kind(models.TextChoices):
     PARTNERSHIP = "partnership", _("Partnership proposal")
 
 
+class PhoneApp(models.TextChoices):
+    """Messaging apps a phone number may reach the applicant on."""
+
+    WHATSAPP = "whatsapp", "WhatsApp"
+    WECHAT = "wechat", _("WeChat")
+    TELEGRAM = "telegram", "Telegram"
+
+
 class Status(models.TextChoices):
     NEW = "new", _("New")
     IN_REVIEW = "in_review", _("In review")
@@ -162,6 +171,13 @@ class Inquiry(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     message = models.TextField(_("message"), max_length=5000, blank=True)
+    # In E.164 (+77012345678), whatever spacing the applicant typed.
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    # PhoneApp values, comma-separated, in the order of PhoneApp.
+    phone_apps = models.CharField(_("messaging apps"), max_length=30, blank=True)
+    # A Chinese Bridge delegation's preferred visit, instead of an intake.
+    start_date = models.DateField(_("visit from"), null=True, blank=True)
+    end_date = models.DateField(_("visit until"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -227,6 +243,12 @@ class Inquiry(models.Model):
                 | models.Q(group_size__gte=1, group_size__lte=500),
                 name="inquiry_group_size_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="inquiry_visit_dates_in_order",
+            ),
         ]
         # The staff list at a million rows: each list filter, alone or within
         # the colleges of an officer, with the newest first; the search by
@@ -276,6 +298,51 @@ class Inquiry(models.Model):
     @property
     def status_label(self):
         return choice_label(Status, self.status)
+
+    @property
+    def phone_app_labels(self):
+        return [str(choice_label(PhoneApp, v)) for v in self.phone_apps.split(",") if v]
+
+    @property
+    def phone_international(self):
+        """The number as people write it: +7 701 234 5678."""
+        if not self.phone:
+            return ""
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone
+        return phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+
+    @property
+    def phone_apps_text(self):
+        """The apps as one list: "WhatsApp, WeChat"; in Chinese "WhatsApp、微信"."""
+        return pgettext("list separator", ", ").join(self.phone_app_labels)
+
+    def phone_with_apps(self):
+        """The number and, in brackets, the apps it reaches the applicant on."""
+        if not self.phone_apps:
+            return self.phone_international
+        return gettext("%(phone)s (%(apps)s)") % {
+            "phone": self.phone_international,
+            "apps": self.phone_apps_text,
+        }
+
+    phone_with_apps.short_description = _("phone")
+
+    @property
+    def visit_text(self):
+        """A delegation's preferred visit in words: 2027-04-12 to 2027-04-20."""
+        start, end = self.start_date, self.end_date
+        if start and end:
+            return gettext("%(start)s to %(end)s") % {"start": start, "end": end}
+        if start:
+            return gettext("from %(start)s") % {"start": start}
+        if end:
+            return gettext("until %(end)s") % {"end": end}
+        return ""
 
     @property
     def language_label(self):

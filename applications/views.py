@@ -21,8 +21,10 @@ from institutions.models import Institution
 from . import ratelimit
 from .forms import (
     GROUP_SIZE_KINDS,
+    INTAKE_KINDS,
     ORGANIZATION_REQUIRED_KINDS,
     PROGRAM_KINDS,
+    VISIT_KINDS,
     InquiryForm,
     StatusLookupForm,
     describe_intake,
@@ -121,6 +123,8 @@ class InquiryCreateView(View):
                 "program": " ".join(PROGRAM_KINDS),
                 "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
                 "group_size": " ".join(GROUP_SIZE_KINDS),
+                "intake": " ".join(INTAKE_KINDS),
+                "visit": " ".join(VISIT_KINDS),
             },
         }
         return render(self.request, self.template_name, context, status=status)

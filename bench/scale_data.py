@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -29,9 +30,11 @@ from applications.models import (
     REFERENCE_LENGTH,
     Inquiry,
     InquiryEvent,
+    PhoneApp,
     StaffMembership,
 )
 from applications.scoping import OFFICER_GROUP
+from institutions.bridge import BridgeOffer
 from institutions.models import Fact, Institution, Programme, Section
 
 WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
@@ -46,6 +49,9 @@ SKEW = 0.8
 # sought-after college always has one), so that "assigned to" is realistic.
 OFFICER_EVERY = 10
 DUPLICATE_SHARE = 0.02
+# Colleges with a Chinese Bridge offer; inquiries that give a phone number.
+BRIDGE_SHARE = 0.4
+PHONE_SHARE = 0.35
 MAIL_ERROR_SHARE = 0.003
 CHINESE_SHARE = 0.15
 # The last move that led to each status, for the status history.
@@ -305,6 +311,47 @@ class ScaleData:
         Fact.objects.bulk_create(facts, batch_size=500)
         Programme.objects.bulk_create(programmes, batch_size=500)
         self.report.programmes = len(programmes)
+        self._bridge_offers(colleges)
+
+    def _bridge_offers(self, colleges):
+        """A Chinese Bridge section with an offer for some colleges, each
+        stating a different part of what an offer may say."""
+        rng = self.rng
+        hosts = [c for c in colleges if rng.random() < BRIDGE_SHARE]
+        sections = Section.objects.bulk_create(
+            [
+                Section(
+                    institution=college,
+                    kind=Section.Kind.CHINESE_BRIDGE,
+                    title_en="Chinese Bridge",
+                    title_zh_hans="汉语桥",
+                    body_en=f"{college.name_en} welcomes Chinese Bridge delegations.",
+                    body_zh_hans=f"{college.name_zh_hans}欢迎汉语桥团组来访。",
+                )
+                for college in hosts
+            ],
+            batch_size=500,
+        )
+        offers = []
+        for section in sections:
+            first = rng.choice([3, 4, 5, 6, 7, 9, 10])
+            min_age = rng.choice([None, 12, 14, 16, 18])
+            offers.append(
+                BridgeOffer(
+                    section=section,
+                    mode=rng.choice(BridgeOffer.Mode.values + [""]),
+                    usual_days=rng.choice([None, 7, 10, 14, 21]),
+                    months=sorted({first, first + rng.randint(0, 2)}),
+                    min_age=min_age,
+                    max_age=None if min_age is None else min_age + rng.choice([4, 8]),
+                    min_group=rng.choice([None, 5, 10]),
+                    max_group=rng.choice([None, 30, 50]),
+                    price_per_person=rng.choice([None, None, 2800, 3500, 6000]),
+                    includes_en="Chinese lessons, culture workshops and visits.",
+                    includes_zh_hans="汉语课程、文化体验和参访。",
+                )
+            )
+        BridgeOffer.objects.bulk_create(offers, batch_size=500)
 
     def programme(self, college, order, entry):
         """A Programme of ``college`` from one entry of the word list's
@@ -468,11 +515,19 @@ class ScaleData:
         template = rng.choice(words["messages"])
         subject = "this programme" if language == "en" else "该"
         message = template[language != "en"].format(programme=subject)
-        organization, group_size = "", None
+        organization, group_size, visit = "", None, (None, None)
         if kind in (Kind.CHINESE_BRIDGE, Kind.PARTNERSHIP):
             organization = rng.choice(words["organisations"])
             if kind == Kind.CHINESE_BRIDGE:
                 group_size = rng.randint(5, 40)
+                start = created.date() + timedelta(days=rng.randint(30, 300))
+                end = start + timedelta(days=rng.randint(5, 21))
+                visit = (start.isoformat(), end.isoformat())
+        phone, apps = "", ""
+        calling_code = phonenumbers.country_code_for_region(nationality)
+        if calling_code and rng.random() < PHONE_SHARE:
+            phone = f"+{calling_code}{rng.randint(10**8, 10**9 - 1)}"
+            apps = ",".join(a for a in PhoneApp.values if rng.random() < 0.4)
         age = self.now - created
         table = STATUSES_RECENT if age < timedelta(days=21) else STATUSES_OLD
         status = rng.choices(table[0], cum_weights=table[1])[0]
@@ -500,7 +555,14 @@ class ScaleData:
             "email": email,
             "nationality": nationality,
             "programme_id": programme,
-            "intake": rng.choice(words["intakes"]) if kind != Kind.PARTNERSHIP else "",
+            # A delegation gives its visit's dates instead of an intake.
+            "intake": rng.choice(words["intakes"])
+            if kind not in (Kind.PARTNERSHIP, Kind.CHINESE_BRIDGE)
+            else "",
+            "phone": phone,
+            "phone_apps": apps,
+            "start_date": visit[0],
+            "end_date": visit[1],
             "organization": organization,
             "group_size": group_size,
             "message": message,

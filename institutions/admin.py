@@ -203,3 +203,9 @@ class ProgrammeAdmin(ProvenanceAdmin):
         "order",
         *PROVENANCE_FIELDS,
     )
+
+
+# The Chinese Bridge offer lives in its own module (bridge_admin.py).
+from .bridge_admin import BridgeOfferInline  # noqa: E402
+
+SectionAdmin.inlines = [*SectionAdmin.inlines, BridgeOfferInline]

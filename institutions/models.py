@@ -467,3 +467,7 @@ class Programme(Provenance):
     @property
     def kind_label(self):
         return choice_label(self.Kind, self.kind)
+
+
+# Registered with the app from here: the offer lives in its own module.
+from .bridge import BridgeOffer  # noqa: E402, F401

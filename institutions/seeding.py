@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from .bridge import BridgeOffer
 from .models import (
     Fact,
     FormerName,
@@ -232,7 +233,31 @@ class Loader:
                 signatory,
                 section=section,
             )
+            if "bridge_offer" in item:
+                self.load_bridge_offer(slug, section, item["bridge_offer"])
         return college
+
+    def load_bridge_offer(self, slug, section, data):
+        """A Chinese Bridge section's offer: only the facts its source states."""
+        if section.kind != Section.Kind.CHINESE_BRIDGE:
+            raise SeedError(
+                f"{slug}: a bridge_offer belongs to a chinese_bridge section"
+            )
+        mode = data.get("mode", "")
+        if mode and mode not in BridgeOffer.Mode.values:
+            raise SeedError(f"{slug}: unknown Chinese Bridge mode {mode!r}")
+        months = data.get("months", [])
+        if not all(isinstance(m, int) and 1 <= m <= 12 for m in months):
+            raise SeedError(f"{slug}: months are numbers from 1 to 12")
+        numbers = ("usual_days", "min_age", "max_age", "min_group", "max_group")
+        values = {
+            "mode": mode,
+            "months": sorted(set(months)),
+            **{name: data.get(name) for name in (*numbers, "price_per_person")},
+            **bilingual(data, "includes"),
+            **provenance(data),
+        }
+        self.upsert(BridgeOffer, {"section": section}, values)
 
 
 def seed_files(directory=None):

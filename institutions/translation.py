@@ -1,5 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from .bridge import BridgeOffer
 from .models import Fact, FormerName, Institution, Programme, School, Section, Signatory
 
 
@@ -38,3 +39,8 @@ class SchoolTranslation(TranslationOptions):
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(BridgeOffer)
+class BridgeOfferTranslation(TranslationOptions):
+    fields = ("includes",)

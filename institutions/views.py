@@ -32,10 +32,13 @@ FILTERS = ("q", "province", "kind")
 EAGER = 2
 
 
-def published_sections(*lookups):
+def published_sections(*lookups, joined=()):
+    sections = Section.objects.filter(is_published=True)
+    if joined:  # select_related() with no names would join every foreign key
+        sections = sections.select_related(*joined)
     return Prefetch(
         "sections",
-        queryset=Section.objects.filter(is_published=True).prefetch_related(*lookups),
+        queryset=sections.prefetch_related(*lookups),
         to_attr="published_sections",
     )
 
@@ -188,7 +191,7 @@ class InstitutionDetailView(InstitutionMixin, DetailView):
 @method_decorator(cached_page(), name="dispatch")
 class SectionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/section_detail.html"
-    lists = ("facts", published_sections("signatories"))
+    lists = ("facts", published_sections("signatories", joined=["bridge_offer"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -196,5 +199,8 @@ class SectionDetailView(InstitutionMixin, DetailView):
         matching = [s for s in context["sections"] if s.kind == kind]
         if not matching:
             raise Http404("This college has no such section.")
-        context["section"] = matching[0]
+        context["section"] = section = matching[0]
+        # A Chinese Bridge section's offer, as far as the college stated it.
+        offer = getattr(section, "bridge_offer", None)
+        context["bridge_facts"] = offer.facts if offer else []
         return context

@@ -1,6 +1,7 @@
 """CSV export: UTF-8 with a byte-order mark, so Excel shows Chinese names."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -79,14 +80,42 @@ def test_it_has_the_columns_staff_asked_for(client, chen, inquiry):
         "full name",
         "e-mail",
         "nationality",
+        "phone",
+        "messaging apps",
         "programme",
         "intake",
         "organisation",
         "group size",
+        "visit from",
+        "visit until",
         "message",
         "assigned to",
         "possible duplicate of",
     ]
+
+
+def test_it_exports_a_delegations_phone_apps_and_visit_dates(client, chen, chongqing):
+    delegation = make_inquiry(
+        chongqing,
+        kind="chinese_bridge",
+        organization="Almaty School No. 12",
+        group_size=20,
+        phone="+77012345678",
+        phone_apps="whatsapp,telegram",
+        start_date=datetime.date(2027, 4, 12),
+        end_date=datetime.date(2027, 4, 20),
+    )
+    client.force_login(chen)
+
+    row = read_csv(client.get(EXPORT))[0]
+
+    assert row["reference"] == delegation.reference
+    # Written as people write it; the apostrophe keeps Excel from reading
+    # the + as the start of a formula.
+    assert row["phone"] == "'+7 701 234 5678"
+    assert row["messaging apps"] == "WhatsApp, Telegram"
+    assert row["visit from"] == "2027-04-12"
+    assert row["visit until"] == "2027-04-20"
 
 
 def test_it_exports_the_filtered_list(client, chen, chongqing, inquiry):

@@ -25,10 +25,12 @@ one database transaction; the ``sent_bodies`` fixture counts them for the
 summary at the end of the run.
 """
 
+import datetime
 import io
 import json
 import re
 from urllib.parse import quote, unquote_to_bytes, urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -82,10 +84,15 @@ FIELDS = (
     "intake",
     "organization",
     "group_size",
+    "phone",
+    "start_date",
+    "end_date",
     "message",
     "consent",
     "website",
 )
+# Sent once for each box ticked, so it may come more than once.
+APPS = ("whatsapp", "wechat", "telegram")
 KINDS = ("study", "language", "chinese_bridge", "partnership")
 NEEDS_ORGANIZATION = ("chinese_bridge", "partnership")
 COUNTRIES = ("BR", "CN", "VN", "KE", "DE", "US", "ID", "KZ", "RU", "NG", "PK", "TH")
@@ -98,6 +105,47 @@ MULTI_LINE_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]"
 EMAIL = re.compile(
     r"[a-z]{1,12}(\.[a-z]{1,8})?@[a-z]{1,12}\.(com|cn|org|edu\.cn)", re.I
 )
+
+# Numbers as people type them, and what the contract stores (E.164); the
+# generators make no other valid number, so the oracle needs no phone
+# library of its own.
+VALID_PHONES = {
+    "+7 701 234 5678": "+77012345678",
+    "+77012345678": "+77012345678",
+    "+86 138-0013-8000": "+8613800138000",
+    "+55 (11) 91234-5678": "+5511912345678",
+    "+234 803 123 4567": "+2348031234567",
+    "0049 30 901820": "+4930901820",
+    "+84 912.345.678": "+84912345678",
+}
+INVALID_PHONES = (
+    "701 234 5678",
+    "+7 701",
+    "+999 123 4567",
+    "+86 138 0013 80000",
+    "+1 800 FLOWERS",
+    "+7 701 234 5678 ext. 12",
+    "+７ ７０１ ２３４ ５６７８",
+    "+٧ ٧٠١ ٢٣٤ ٥٦٧٨",
+    "+",
+    "00",
+    "+7 701 234 5678\x00",
+    "=+7 701 234 5678",
+    "+7 701 234 5678" * 3,
+)
+# A visit is from today in Beijing up to two years (730 days) ahead.
+BEIJING = ZoneInfo("Asia/Shanghai")
+VISIT_DAYS_AHEAD = 730
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def beijing_today():
+    return datetime.datetime.now(BEIJING).date()
+
+
+def day(offset):
+    return (beijing_today() + datetime.timedelta(days=offset)).isoformat()
+
 
 HOSTILE_TEXT = (
     "<script>alert(1)</script>",
@@ -204,6 +252,29 @@ def coming_terms(today):
 THIRD = st.integers(0, 2)
 
 
+def visit_date():
+    return st.one_of(
+        st.sampled_from(
+            [
+                "",
+                day(0),
+                day(-1),
+                day(VISIT_DAYS_AHEAD),
+                day(VISIT_DAYS_AHEAD + 1),
+                f" {day(5)} ",
+                "2027-02-30",
+                "2027-4-1",
+                "12/04/2027",
+                "tomorrow",
+                "٢٠٢٧-٠٤-١٢",
+                "99999-01-01",
+            ]
+        ),
+        st.integers(-400, 1000).map(day),
+        any_text,
+    )
+
+
 def one_line():
     return st.one_of(typed, any_text, huge, st.sampled_from(HOSTILE_TEXT))
 
@@ -217,6 +288,11 @@ def inquiry_fields(programmes, other_programmes, terms):
         st.just(""), typed_lines, st.just("汉" * 5000), st.sampled_from(HOSTILE_TEXT)
     )
     maybe = st.sampled_from([None, ""])
+    phone = st.sampled_from(["", *VALID_PHONES])
+    apps = st.lists(st.sampled_from(APPS), max_size=3)
+    # Ignored unless the inquiry is a delegation's: even dates past.
+    ignored_date = st.sampled_from([None, "", day(-40), day(3)])
+    offset = st.integers(0, VISIT_DAYS_AHEAD)
     valid = {
         "full_name": st.builds(str.__add__, padded, typed),
         "email": st.builds(str.__add__, padded, valid_email),
@@ -267,6 +343,22 @@ def inquiry_fields(programmes, other_programmes, terms):
         "website": st.one_of(
             st.sampled_from(["", " ", "http://spam.example"]), any_text
         ),
+        "phone": st.one_of(
+            st.sampled_from([*VALID_PHONES, *INVALID_PHONES]),
+            st.builds(str.__add__, padded, st.sampled_from(list(VALID_PHONES))),
+            no_digits,
+            huge,
+        ),
+        "phone_apps": st.lists(
+            st.one_of(
+                st.sampled_from(APPS),
+                st.sampled_from(["", "WhatsApp", "signal", "wechat "]),
+                any_text,
+            ),
+            max_size=4,
+        ),
+        "start_date": visit_date(),
+        "end_date": visit_date(),
     }
     wild = {name: st.one_of(st.none(), strategy) for name, strategy in wild.items()}
     repeated = st.sets(st.sampled_from(FIELDS), max_size=2)
@@ -285,10 +377,23 @@ def inquiry_fields(programmes, other_programmes, terms):
                 organization=draw(organization[kind in NEEDS_ORGANIZATION]),
                 group_size=draw(group_size[kind == "chinese_bridge"]),
                 consent="on",
+                phone=draw(phone),
             )
+            chosen["phone_apps"] = draw(apps) if chosen["phone"] else None
+            if kind == "chinese_bridge":
+                start = draw(offset)
+                end = draw(st.integers(start, VISIT_DAYS_AHEAD))
+                chosen["start_date"] = draw(st.sampled_from(["", day(start)]))
+                chosen["end_date"] = draw(st.sampled_from(["", day(end)]))
+            else:
+                chosen["start_date"] = draw(ignored_date)
+                chosen["end_date"] = draw(ignored_date)
         else:
             chosen = {name: draw(strategy) for name, strategy in wild.items()}
+        ticked = chosen.pop("phone_apps")
         sent = {name: [value] for name, value in chosen.items() if value is not None}
+        if ticked:
+            sent["phone_apps"] = ticked
         if not meant_valid:
             for name in draw(repeated):
                 sent.setdefault(name, []).append(draw(again))
@@ -314,9 +419,29 @@ def submission_is_valid(fields, programmes, terms):
     group_size = get.get("group_size", "")
     message = get.get("message", "")
     consent = get.get("consent")
+    phone = get.get("phone", "")
+    apps = fields.get("phone_apps", [])
+    dates = {name: get.get(name, "").strip() for name in ("start_date", "end_date")}
 
     def whole_number(text):
         return bool(re.fullmatch(r"\s*-?[0-9]+\s*", text)) and 1 <= int(text) <= 500
+
+    def iso_date(text):
+        try:
+            return bool(ISO_DATE.fullmatch(text)) and datetime.date.fromisoformat(text)
+        except ValueError:
+            return False
+
+    def visit_ok():
+        if not all(text == "" or iso_date(text) for text in dates.values()):
+            return False
+        if kind != "chinese_bridge":
+            return True  # ignored
+        first, last = day(0), day(VISIT_DAYS_AHEAD)
+        given = [text for text in dates.values() if text]
+        return all(first <= text <= last for text in given) and (
+            len(given) < 2 or dates["start_date"] <= dates["end_date"]
+        )
 
     return (
         kind in KINDS
@@ -339,6 +464,11 @@ def submission_is_valid(fields, programmes, terms):
         and consent != ""
         and consent.lower() != "false"
         and get.get("website", "").strip() == ""
+        and readable(phone)
+        and (phone.strip() == "" or phone.strip() in VALID_PHONES)
+        and all(app in APPS for app in apps)
+        and (not apps or phone.strip() != "")
+        and visit_ok()
     )
 
 
@@ -527,7 +657,17 @@ def stored_as_sent(inquiry, fields, college):
     assert inquiry.email == get["email"].strip()
     assert inquiry.nationality.code == get["nationality"]
     assert str(inquiry.programme_id or "") == get.get("program", "")
-    assert inquiry.intake == get.get("intake", "")
+    delegation = get["kind"] == "chinese_bridge"
+    assert inquiry.intake == ("" if delegation else get.get("intake", ""))
+    assert inquiry.phone == VALID_PHONES.get(get.get("phone", "").strip(), "")
+    ticked = set(fields.get("phone_apps", []))
+    assert inquiry.phone_apps == ",".join(app for app in APPS if app in ticked)
+    for name in ("start_date", "end_date"):
+        text = get.get(name, "").strip()
+        stored = getattr(inquiry, name)
+        assert stored == (
+            datetime.date.fromisoformat(text) if delegation and text else None
+        )
     assert inquiry.organization == get.get("organization", "").strip()
     if get["kind"] == "chinese_bridge":
         assert inquiry.group_size == int(get["group_size"])

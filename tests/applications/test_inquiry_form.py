@@ -409,12 +409,22 @@ def test_it_shows_every_field_without_javascript(client, chongqing):
     # Nothing is hidden by the server; the script hides what does not apply.
     for field, kinds in (
         ("program", "study language"),
+        ("intake", "study language partnership"),
+        ("start_date", "chinese_bridge"),
+        ("end_date", "chinese_bridge"),
+    ):
+        assert f'id="field-{field}" data-kinds="{kinds}">' in html
+    for field, kinds in (
         ("organization", "chinese_bridge partnership"),
         ("group_size", "chinese_bridge"),
     ):
-        assert f'id="field-{field}" data-kinds="{kinds}">' in html
-    for field in ("full_name", "email", "nationality", "intake", "message"):
+        assert (
+            f'id="field-{field}" data-kinds="{kinds}" data-required-kinds="{kinds}">'
+        ) in html
+    for field in ("full_name", "email", "nationality", "phone", "message"):
         assert f'id="field-{field}">' in html
+    assert "(required for delegations and partnerships)" in html
+    assert "(required for delegations)" in html
     assert " hidden" not in html.split("<form", 1)[1].split("</form>")[0]
     assert "Required for a Chinese Bridge delegation" in html
     assert "js/inquiry.js" in html

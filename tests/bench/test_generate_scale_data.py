@@ -15,6 +15,7 @@ from applications.models import (
     StaffMembership,
     normalise_reference,
 )
+from institutions.bridge import BridgeOffer
 from institutions.models import Institution, Programme
 from tests.factories import make_inquiry
 
@@ -49,6 +50,30 @@ def test_it_adds_colleges_with_names_and_places_in_both_languages(generated):
         assert kinds and kinds <= set(Programme.Kind.values)
     assert len({c.name_en for c in new}) == 12
     assert len({c.name_zh_hans for c in new}) == 12
+
+
+def test_some_colleges_offer_chinese_bridge_visits_each_stating_its_own_facts(
+    generated,
+):
+    offers = BridgeOffer.objects.exclude(section__institution__slug__in=generated)
+    assert 0 < offers.count() < 12
+    for offer in offers.select_related("section"):
+        assert offer.section.kind == "chinese_bridge"
+        offer.full_clean()  # ranges in order, months that exist
+        assert offer.facts and CHINESE.search(offer.includes_zh_hans)
+
+
+def test_delegations_give_visit_dates_and_some_inquiries_a_phone(generated):
+    delegations = Inquiry.objects.filter(kind="chinese_bridge")
+    assert delegations.exists()
+    for inquiry in delegations:
+        assert inquiry.intake == ""
+        assert inquiry.created_at.date() < inquiry.start_date <= inquiry.end_date
+    assert not Inquiry.objects.exclude(kind="chinese_bridge").filter(
+        start_date__isnull=False
+    )
+    phones = Inquiry.objects.exclude(phone="").values_list("phone", flat=True)
+    assert phones and all(re.fullmatch(r"\+[1-9][0-9]{6,14}", p) for p in phones)
 
 
 def test_it_spreads_inquiries_over_every_college_the_way_real_ones_are(generated):

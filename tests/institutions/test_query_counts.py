@@ -14,8 +14,10 @@ PAGES = {
     "/zh-hans/?page=2": 6,
     # The college, its facts, former names, schools, programmes and sections.
     "/en/institutions/chongqing-industry-polytechnic-college/": 6,
-    # The college, its facts, its sections and their signatories.
+    # The college, its facts, its sections (with a Chinese Bridge offer) and
+    # their signatories.
     "/zh-hans/institutions/beijing-university-of-technology/leadership-message/": 4,
+    "/en/institutions/chongqing-industry-polytechnic-college/chinese-bridge/": 4,
     # The college and its programmes.
     "/en/institutions/chongqing-industry-polytechnic-college/inquire/": 2,
     "/zh-hans/inquiries/status/": 0,

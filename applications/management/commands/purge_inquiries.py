@@ -25,6 +25,8 @@ from applications.models import Inquiry, InquiryEvent
 BLANKED = {
     "full_name": "",
     "email": "",
+    "phone": "",
+    "phone_apps": "",
     "message": "",
     "organization": "",
     "internal_notes": "",
