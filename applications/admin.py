@@ -448,8 +448,10 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         field = form.base_fields.get("assigned_to")
         if field is not None and obj is not None:
-            # Someone of this inquiry's own college (or whoever has it now).
-            members = StaffMembership.objects.filter(institution=obj.institution_id)
+            # An officer of this inquiry's own college (or whoever has it now).
+            members = StaffMembership.objects.filter(
+                institution=obj.institution_id, is_officer=True
+            )
             field.queryset = (
                 get_user_model()
                 .objects.filter(
@@ -861,8 +863,8 @@ class SuperuserOnlyMixin:
 class StaffMembershipAdmin(
     SuperuserOnlyMixin, CollegeScopedAdminMixin, admin.ModelAdmin
 ):
-    list_display = ("user", "institution", "role")
-    list_filter = ("institution", "role")
+    list_display = ("user", "institution", "is_officer", "is_editor")
+    list_filter = ("institution", "is_officer", "is_editor")
     list_select_related = ("user", "institution")
     search_fields = ("user__username", "user__email", "user__last_name")
 
@@ -881,7 +883,7 @@ class StaffMembershipInline(
 ):
     model = StaffMembership
     extra = 0
-    fields = ("institution", "role")
+    fields = ("institution", "is_officer", "is_editor")
 
 
 User = get_user_model()
