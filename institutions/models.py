@@ -124,6 +124,28 @@ class Provenance(Seeded):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        english = self.english_fields()
+        if update_fields is not None:
+            english = [name for name in english if name in update_fields]
+        if (
+            self.pk is not None
+            and english
+            and self.zh_review == ReviewState.REVIEWED
+            and self.zh_origin == Origin.TRANSLATION
+        ):
+            stored = type(self).objects.filter(pk=self.pk).values(*english).first()
+            if stored is not None and any(
+                plain_newlines(stored[name] or "")
+                != plain_newlines(getattr(self, name) or "")
+                for name in english
+            ):
+                self.zh_review = ReviewState.ENGLISH_CHANGED
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "zh_review"}
+        super().save(*args, **kwargs)
+
     @property
     def awaits_review(self):
         return (
@@ -142,30 +164,6 @@ class Provenance(Seeded):
 
         names = translator.get_options_for_model(cls).fields
         return sorted(f"{name}_en" for name in names)
-
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        english = self.english_fields()
-        if update_fields is not None:
-            english = [name for name in english if name in update_fields]
-        if (
-            self.pk is not None
-            and english
-            and self.zh_review == ReviewState.REVIEWED
-            and self.zh_origin == Origin.TRANSLATION
-        ):
-            stored = (
-                type(self)._base_manager.filter(pk=self.pk).values(*english).first()
-            )
-            if stored is not None and any(
-                plain_newlines(stored[name] or "")
-                != plain_newlines(getattr(self, name) or "")
-                for name in english
-            ):
-                self.zh_review = ReviewState.ENGLISH_CHANGED
-                if update_fields is not None:
-                    kwargs["update_fields"] = {*update_fields, "zh_review"}
-        super().save(*args, **kwargs)
 
 
 class InstitutionQuerySet(ContentQuerySet):

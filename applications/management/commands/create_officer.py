@@ -3,10 +3,10 @@
     python manage.py create_officer chen chongqing-industry-polytechnic-college
     python manage.py create_officer wang jinhua-polytechnic --role editor
 
-The user is created if need be, made staff and made a member of the college
-in the role asked for (officer, editor or both), which puts them in the
-group of that role ("Admissions officer", "Editor"). Run it again with another college to
-add a second membership. A new user without ``--password`` gets a random
+The user is created if need be, made staff, made a member of the college in
+the role asked for (officer, editor or both) and put in that role's group
+("Admissions officer", "Editor"). Run it again with another college to add
+a second membership. A new user without ``--password`` gets a random
 password, printed once; a password given is held to the same rules as one
 set in the admin (AUTH_PASSWORD_VALIDATORS).
 """
