@@ -42,8 +42,10 @@ def side_by_side(*names):
 
 
 def texts_fieldset(model):
-    """The fieldset of a model's translated texts, in both languages."""
-    names = translator.get_options_for_model(model).fields
+    """The fieldset of a model's translated texts, in both languages, in
+    the order of the model's fields."""
+    order = [field.name for field in model._meta.get_fields()]
+    names = sorted(translator.get_options_for_model(model).fields, key=order.index)
     return (
         _("Texts in English and Chinese"),
         {"fields": side_by_side(*names), "classes": ("side-by-side",)},
@@ -147,14 +149,15 @@ class ProvenanceAdmin(ContentAdmin):
 
 class FormerNameInline(ContentInline):
     model = FormerName
-    fields = ("name", "language", "until", "note_en", "note_zh_hans", "order")
+    fields = ("name", "language", "until", "order")
+    show_change_link = True  # its note, in both languages
 
 
 class SectionInline(ContentInline):
     """A list of the college's sections; each is edited on its own page."""
 
     model = Section
-    fields = ("kind", "title_en", "title_zh_hans", "zh_review", "is_published")
+    fields = ("kind", "title", "zh_review", "is_published")
     readonly_fields = fields
     show_change_link = True
 
@@ -294,6 +297,18 @@ class SectionAdmin(TextAdmin):
     search_fields = ("title_en", "title_zh_hans", "body_en", "body_zh_hans")
     inlines = [SignatoryInline]
     fields_before = ("institution", "kind", "is_published")
+
+
+@admin.register(FormerName)
+class FormerNameAdmin(ContentAdmin):
+    list_display = ("name", "institution", "language", "until")
+    list_filter = ("institution", "language")
+    list_select_related = ("institution",)
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("institution", "name", "language", "until", "order")}),
+        texts_fieldset(FormerName),
+    )
 
 
 @admin.register(Fact)

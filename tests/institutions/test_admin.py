@@ -155,6 +155,7 @@ CONTENT = {
     "fact": lambda college: college.facts.all(),
     "school": lambda college: college.schools.all(),
     "programme": lambda college: college.programmes.all(),
+    "formername": lambda college: college.former_names.all(),
 }
 
 
