@@ -1,19 +1,33 @@
 """An editor of a college keeps its pages in a real headless Chromium."""
 
+import importlib
 import os
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from institutions.models import Institution, ReviewState, Section
 from tests.conftest import CHONGQING, OFFICER_PASSWORD
 
-# serialized_rollback: the groups the migrations made come back after each
-# test's flush.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+EDITOR_GROUP_MIGRATION = importlib.import_module(
+    "institutions.migrations.0006_chinese_review_state_and_editor_group"
+)
+
+
+def editor_group():
+    """The "Editor" group as its migration makes it: a test that flushes
+    the database (any transactional test before this one) removes it."""
+    group, _created = Group.objects.get_or_create(name=EDITOR_GROUP_MIGRATION.GROUP)
+    for model, actions in EDITOR_GROUP_MIGRATION.PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="institutions",
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        )
+
 
 # Where the journey leaves its screenshots, for people to look at.
 SHOTS = os.environ.get("PORTAL_SHOTS_DIR")
@@ -22,6 +36,7 @@ SHOTS = os.environ.get("PORTAL_SHOTS_DIR")
 @pytest.fixture
 def site(live_server):
     call_command("load_seeds", verbosity=0)
+    editor_group()
     call_command(
         "create_officer",
         "editor-cipc",
