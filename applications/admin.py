@@ -908,8 +908,8 @@ class SuperuserOnlyMixin:
 class StaffMembershipAdmin(
     SuperuserOnlyMixin, CollegeScopedAdminMixin, admin.ModelAdmin
 ):
-    list_display = ("user", "institution", "role")
-    list_filter = ("institution", "role")
+    list_display = ("user", "institution", "is_officer", "is_editor")
+    list_filter = ("institution", "is_officer", "is_editor")
     list_select_related = ("user", "institution")
     search_fields = ("user__username", "user__email", "user__last_name")
 
@@ -928,7 +928,7 @@ class StaffMembershipInline(
 ):
     model = StaffMembership
     extra = 0
-    fields = ("institution", "role")
+    fields = ("institution", "is_officer", "is_editor")
 
 
 User = get_user_model()

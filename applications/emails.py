@@ -94,14 +94,16 @@ def build_confirmation(inquiry):
 
 
 def notification_recipients(inquiry):
-    """The college's admissions addresses; failing those, its staff's own
-    addresses; failing those, the site's ADMINS."""
+    """The college's admissions addresses; failing those, its officers' own
+    addresses (never an editor's only); failing those, the site's ADMINS."""
     college = inquiry.institution
     if college.admissions_email_list:
         # Most colleges have one: the staff query is not even built.
         return college.admissions_email_list
     staff = (
-        StaffMembership.objects.filter(institution=college, user__is_active=True)
+        StaffMembership.objects.filter(
+            institution=college, is_officer=True, user__is_active=True
+        )
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )

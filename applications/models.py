@@ -46,7 +46,9 @@ def normalise_reference(text):
 class InquiryQuerySet(models.QuerySet):
     def for_staff(self, user):
         """The inquiries that ``user`` may see: all for a superuser, otherwise
-        only those sent to a college the user is a member of."""
+        only those sent to a college the user is an officer of (the rule of
+        ``applications.scoping.colleges_for``, written here too because the
+        scoping module imports this one)."""
         if not (user and user.is_active and user.is_staff):
             return self.none()
         if user.is_superuser:
@@ -54,9 +56,9 @@ class InquiryQuerySet(models.QuerySet):
         # A subquery rather than a join: no duplicate rows, so no DISTINCT,
         # and counts and annotations on the result stay right.
         return self.filter(
-            institution__in=StaffMembership.objects.filter(user=user).values(
-                "institution"
-            )
+            institution__in=StaffMembership.objects.filter(
+                user=user, is_officer=True
+            ).values("institution")
         )
 
     def open(self):
@@ -481,11 +483,15 @@ class InquiryEvent(models.Model):
 
 
 class StaffMembership(models.Model):
-    """A member of staff belongs to a college; it decides what they see."""
+    """A member of staff belongs to a college; it decides what they see.
 
-    class Role(models.TextChoices):
-        OFFICER = "officer", _("Admissions officer")
-        MANAGER = "manager", _("Head of admissions")
+    An officer handles the college's inquiries; an editor keeps its pages.
+    One membership may hold both. Only a superuser grants them (the
+    memberships admin is the superuser's alone). A role opens the admin's
+    pages only with its group's permissions ("Admissions officer",
+    "Editor"; ``create_officer --role`` gives both at once); which colleges'
+    rows those pages show is the memberships' (``applications.scoping``).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -493,8 +499,21 @@ class StaffMembership(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role, default=Role.OFFICER
+    is_officer = models.BooleanField(
+        _("admissions officer"),
+        default=True,
+        help_text=_(
+            "Sees and handles the college's inquiries (with the group "
+            "“Admissions officer”)."
+        ),
+    )
+    is_editor = models.BooleanField(
+        _("editor"),
+        default=False,
+        help_text=_(
+            "Keeps the college's pages: profile, sections, facts, schools, "
+            "programmes, images and former names (with the group “Editor”)."
+        ),
     )
 
     class Meta:

@@ -1,5 +1,14 @@
 """Who may see which college's data in the admin, written once.
 
+A member of staff belongs to colleges through memberships, each of which
+may hold two roles: an **officer** sees and handles the college's inquiries
+(``colleges_for(user, "officer")``, ``Inquiry.objects.for_staff``); an
+**editor** keeps the college's pages (``colleges_for(user, "editor")``,
+``content_for`` and every content model's ``objects.for_staff``). One role
+never opens the other's rows. Model permissions (the "Admissions officer"
+and "Editor" groups) decide which admin pages a user may open at all; these
+rules decide which rows are in them.
+
 Every admin class that shows or edits rows belonging to a college mixes in
 ``CollegeScopedAdminMixin``. It narrows four things, so that an admissions
 officer of one college never meets another college's data in the admin:
@@ -8,7 +17,7 @@ officer of one college never meets another college's data in the admin:
   (or, for other models, a filter on ``college_field``); every admin view
   that looks an object up by its id (change, history, delete, and our own
   URLs) uses it, so an id typed into the address bar that lies outside the
-  user's colleges answers like an object that does not exist;
+  user's colleges answers 404, as does an id that does not exist;
 - the choices in forms: colleges, programmes and members of staff;
 - the list filters: the college filter lists only the user's colleges, the
   staff filter only staff of those colleges.
@@ -20,7 +29,9 @@ from html import escape
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -29,25 +40,42 @@ from institutions.models import Institution, Programme
 from .models import StaffMembership
 
 OFFICER_GROUP = "Admissions officer"
+EDITOR_GROUP = "Editor"
+
+OFFICER = "officer"
+EDITOR = "editor"
+ROLE_FLAGS = {OFFICER: "is_officer", EDITOR: "is_editor"}
 
 
-def colleges_for(user):
-    """The colleges whose data ``user`` may see in the admin."""
+def colleges_for(user, role=OFFICER):
+    """The colleges whose data ``user`` may see in the admin in this role:
+    their inquiries for an officer, their pages for an editor."""
     if not (user and user.is_active and user.is_staff):
         return Institution.objects.none()
     if user.is_superuser:
         return Institution.objects.all()
-    return Institution.objects.filter(
-        pk__in=StaffMembership.objects.filter(user=user).values("institution")
-    )
+    memberships = StaffMembership.objects.filter(user=user, **{ROLE_FLAGS[role]: True})
+    return Institution.objects.filter(pk__in=memberships.values("institution"))
+
+
+def content_for(user, queryset):
+    """The rows of a college's content (a college, its sections, facts...)
+    in ``queryset`` that ``user`` may see and edit: those of the colleges
+    the user is an editor of. The model's ``college_path`` leads from a row
+    to its college."""
+    if user and user.is_active and user.is_staff and user.is_superuser:
+        return queryset
+    path = queryset.model.college_path
+    lookup = "pk__in" if path == "pk" else f"{path}__in"
+    return queryset.filter(**{lookup: colleges_for(user, EDITOR)})
 
 
 def staff_for(user, colleges=None):
-    """Members of staff that ``user`` may see: those of the user's colleges
-    (or of ``colleges``, when given), and always the user."""
+    """Members of staff that ``user`` may see: the officers of the user's
+    colleges (or of ``colleges``, when given), and always the user."""
     if colleges is None:
         colleges = colleges_for(user)
-    members = StaffMembership.objects.filter(institution__in=colleges)
+    members = StaffMembership.objects.filter(institution__in=colleges, is_officer=True)
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
@@ -133,7 +161,7 @@ class ScopedCollegeFilter(
     def field_choices(self, field, request, model_admin):
         # Names only, in the reader's language or else in English: thousands
         # of whole colleges would take longer to load than the inquiries.
-        colleges = colleges_for(request.user)
+        colleges = model_admin.colleges(request)
         if get_language() != "zh-hans":
             return list(colleges.values_list("pk", "name_en"))
         names = colleges.values_list("pk", "name_zh_hans", "name_en")
@@ -161,33 +189,50 @@ class ScopedStaffFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
 class CollegeScopedAdminMixin:
     """Scope a ``ModelAdmin`` (or an inline) to the user's colleges.
 
-    ``college_field`` is the path from the model to its ``Institution``.
+    ``college_field`` is the path from the model to its ``Institution``;
+    ``scope_role`` the role whose colleges the admin shows (``"officer"``
+    for inquiries, ``"editor"`` for the colleges' pages).
+
+    An object outside the user's colleges, or one that does not exist, is a
+    404 on every view that looks one up (change, history, delete and the
+    admin's own URLs), for anyone who may open the admin's pages at all;
+    someone who may not gets Django's 403.
     """
 
     college_field = "institution"
+    scope_role = OFFICER
+
+    def colleges(self, request):
+        return colleges_for(request.user, self.scope_role)
 
     def scope_queryset(self, request, queryset):
         manager_method = getattr(queryset, "for_staff", None)
         if manager_method is not None:
             return manager_method(request.user)
-        return queryset.filter(
-            **{f"{self.college_field}__in": colleges_for(request.user)}
-        )
+        return queryset.filter(**{f"{self.college_field}__in": self.colleges(request)})
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            raise Http404(f"No {self.opts.verbose_name} with this id here.")
+        return obj
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         if related is Institution:
-            colleges = colleges_for(request.user)
+            colleges = self.colleges(request)
             kwargs["queryset"] = colleges
             # Fill the college in for someone who has only one.
             if not request.user.is_superuser and len(colleges) == 1:
                 kwargs["initial"] = colleges[0].pk
         elif related is Programme:
             kwargs["queryset"] = Programme.objects.filter(
-                institution__in=colleges_for(request.user)
+                institution__in=self.colleges(request)
             )
         elif related is get_user_model():
             kwargs["queryset"] = staff_for(request.user)

@@ -1,10 +1,23 @@
+"""The colleges' pages in the admin, kept by each college's editors.
+
+Every admin here is scoped to the colleges the user is an editor of
+(``CollegeScopedAdminMixin`` with ``scope_role = "editor"``, see
+``applications/scoping.py``): another college's row is a 404. A text's
+English and Chinese are edited side by side, one row per text, and each
+text says where it came from and whether its Chinese has been reviewed.
+"""
+
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.translator import translator
+
+from applications.scoping import EDITOR, CollegeScopedAdminMixin
 
 from .models import (
     Fact,
@@ -12,77 +25,165 @@ from .models import (
     Institution,
     Origin,
     Programme,
+    ReviewState,
     School,
     Section,
     Signatory,
 )
 
-PROVENANCE_FIELDS = ("source", "en_origin", "zh_origin", "zh_reviewed")
+PROVENANCE_FIELDS = ("source_document", "en_origin", "zh_origin", "zh_review")
+SIDE_BY_SIDE_CSS = "institutions/side_by_side.css"
+LANGUAGE_LABELS = {"en": _("%(field)s (English)"), "zh-hans": _("%(field)s (Chinese)")}
 
 
-class AwaitingReviewFilter(admin.SimpleListFilter):
-    title = _("Chinese translation")
+def side_by_side(*names):
+    """Fieldset rows: each text's English beside its Chinese."""
+    return tuple((f"{name}_en", f"{name}_zh_hans") for name in names)
+
+
+def texts_fieldset(model):
+    """The fieldset of a model's translated texts, in both languages, in
+    the order of the model's fields."""
+    order = [field.name for field in model._meta.get_fields()]
+    names = sorted(translator.get_options_for_model(model).fields, key=order.index)
+    return (
+        _("Texts in English and Chinese"),
+        {"fields": side_by_side(*names), "classes": ("side-by-side",)},
+    )
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review of the Chinese")
     parameter_name = "zh_review"
 
     def lookups(self, request, model_admin):
-        return [
-            ("waiting", _("Awaiting review")),
-            ("reviewed", _("Reviewed")),
-            ("original", _("Original Chinese")),
-        ]
+        return [*ReviewState.choices, ("original", _("Original Chinese"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.filter(zh_origin=Origin.TRANSLATION, zh_reviewed=False)
-        if self.value() == "reviewed":
-            return queryset.filter(zh_origin=Origin.TRANSLATION, zh_reviewed=True)
         if self.value() == "original":
             return queryset.filter(zh_origin=Origin.ORIGINAL)
+        if self.value() in ReviewState.values:
+            return queryset.filter(zh_origin=Origin.TRANSLATION, zh_review=self.value())
         return queryset
 
 
-class ProvenanceAdmin(TabbedTranslationAdmin):
+class EditorScopedMixin(CollegeScopedAdminMixin):
+    """A content admin or inline: the rows of the colleges the user edits;
+    ``superuser_fields`` are read-only for anyone but a superuser."""
+
+    scope_role = EDITOR
+    superuser_fields = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.superuser_fields if f not in fields]
+        return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        original = getattr(db_field, "translated_field", None)
+        if field is not None and original is not None:
+            field.label = LANGUAGE_LABELS[db_field.language] % {
+                "field": capfirst(original.verbose_name)
+            }
+        return field
+
+
+class ContentAdmin(EditorScopedMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": [SIDE_BY_SIDE_CSS]}
+
+
+class ContentInline(EditorScopedMixin, admin.TabularInline):
+    extra = 0
+
+
+class ProvenanceAdmin(ContentAdmin):
     """Shared by every kind of text: where it came from, and its review."""
 
-    readonly_fields = ("source",)
+    readonly_fields = ("source_document",)
     actions = ["mark_reviewed"]
 
-    @admin.display(description=_("Chinese"), ordering="zh_reviewed")
+    @admin.display(description=_("source document"))
+    def source_document(self, obj):
+        return "; ".join(str(name) for name in obj.source_documents) or "—"
+
+    @admin.display(description=_("Chinese"), ordering="zh_review")
     def review_state(self, obj):
         if obj.zh_origin == Origin.ORIGINAL:
             return _("Original")
-        if obj.zh_reviewed:
-            return _("Translation, reviewed")
+        if obj.zh_review == ReviewState.REVIEWED:
+            return obj.get_zh_review_display()
         return format_html(
-            '<strong class="awaits-review">{}</strong>',
-            _("Translation awaiting review"),
+            '<strong class="awaits-review">{}</strong>', obj.get_zh_review_display()
         )
 
-    @admin.action(description=_("Mark the Chinese translation as reviewed"))
+    @admin.action(description=_("Mark the Chinese as reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        count = queryset.filter(zh_origin=Origin.TRANSLATION).update(zh_reviewed=True)
+        waiting = queryset.filter(zh_origin=Origin.TRANSLATION).exclude(
+            zh_review=ReviewState.REVIEWED
+        )
+        marked = list(waiting)
+        waiting.update(zh_review=ReviewState.REVIEWED)
+        if marked:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=marked,
+                action_flag=CHANGE,
+                change_message=gettext("Marked the Chinese as reviewed."),
+            )
         self.message_user(
             request,
             ngettext(
                 "%(count)d translation marked as reviewed.",
                 "%(count)d translations marked as reviewed.",
-                count,
+                len(marked),
             )
-            % {"count": count},
+            % {"count": len(marked)},
         )
 
 
-class FormerNameInline(TranslationStackedInline):
+# -- the college's page and its short rows ----------------------------------
+
+
+class FormerNameInline(ContentInline):
     model = FormerName
-    extra = 0
-    fields = ("name", "language", "until", "note", "order")
+    fields = ("name", "language", "until", "order")
+    show_change_link = True  # its note, in both languages
 
 
-class FactInline(TranslationStackedInline):
+class SectionInline(ContentInline):
+    """A list of the college's sections; each is edited on its own page."""
+
+    model = Section
+    fields = ("kind", "title", "zh_review", "is_published")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a section's text is written on the section's page
+
+
+class FactInline(ContentInline):
     model = Fact
-    extra = 0
-    fields = ("kind", "label", "value", "order", *PROVENANCE_FIELDS)
-    readonly_fields = ("source",)
+    fields = ("kind", "label_en", "value_en", "value_zh_hans", "order")
+    show_change_link = True
+    classes = ["collapse"]
+
+
+class SchoolInline(ContentInline):
+    model = School
+    fields = ("name_en", "name_zh_hans", "order")
+    show_change_link = True
+    classes = ["collapse"]
+
+
+class ProgrammeInline(ContentInline):
+    model = Programme
+    fields = ("name_en", "name_zh_hans", "kind", "order")
+    show_change_link = True
+    classes = ["collapse"]
 
 
 @admin.register(Institution)
@@ -104,35 +205,31 @@ class InstitutionAdmin(ProvenanceAdmin):
         "slug",
         "former_names__name",
     )
-    inlines = [FormerNameInline, FactInline]
-    readonly_fields = ("source", "updated_at")
+    inlines = [
+        SectionInline,
+        FactInline,
+        SchoolInline,
+        ProgrammeInline,
+        FormerNameInline,
+    ]
+    readonly_fields = ("source_document", "updated_at")
+    # Who is told of inquiries, whether and where the college is listed and
+    # its address are the superuser's to decide.
+    superuser_fields = ("slug", "is_published", "order", "admissions_emails")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "name",
-                    "short_name",
-                    "slug",
-                    "province",
-                    "city",
-                    "summary",
-                    "name_note",
-                )
-            },
-        ),
-        (_("Links and images"), {"fields": ("website", "logo", "cover")}),
-        (
-            _("Publishing"),
-            {"fields": ("is_published", "order", "founded", "updated_at")},
-        ),
+        (None, {"fields": ("slug", "short_name")}),
+        texts_fieldset(Institution),
+        (_("Links and images"), {"fields": ("website", "logo", "cover", "founded")}),
+        (_("Publishing"), {"fields": ("is_published", "order", "updated_at")}),
         (_("Inquiries"), {"fields": ("admissions_emails",)}),
-        (_("Provenance"), {"fields": ("zh_origin", "zh_reviewed")}),
+        (_("Review of the Chinese"), {"fields": ("zh_origin", "zh_review")}),
     )
 
     def get_queryset(self, request):
-        waiting = Q(sections__zh_origin=Origin.TRANSLATION, sections__zh_reviewed=False)
+        waiting = Q(sections__zh_origin=Origin.TRANSLATION) & ~Q(
+            sections__zh_review=ReviewState.REVIEWED
+        )
         return (
             super()
             .get_queryset(request)
@@ -161,48 +258,82 @@ class InstitutionAdmin(ProvenanceAdmin):
         )
 
 
-class SignatoryInline(TranslationStackedInline):
+# -- texts on their own pages ---------------------------------------------------
+
+
+class SignatoryInline(ContentInline):
     model = Signatory
-    extra = 0
-    fields = ("name", "role", "order")
+    college_field = "section__institution"
+    fields = ("name_en", "name_zh_hans", "role_en", "role_zh_hans", "order")
+
+
+class TextAdmin(ProvenanceAdmin):
+    """A college's text with its college, its texts side by side and its
+    review."""
+
+    list_select_related = ("institution",)
+    list_filter = ("institution", ReviewFilter)
+    fields_before = ("institution",)
+    fields_after = ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": self.fields_before}), texts_fieldset(self.model)]
+        if self.fields_after:
+            fieldsets.append((None, {"fields": self.fields_after}))
+        fieldsets.append((_("Source and review"), {"fields": PROVENANCE_FIELDS}))
+        return fieldsets
 
 
 @admin.register(Section)
-class SectionAdmin(ProvenanceAdmin):
-    list_display = ("__str__", "kind", "source", "review_state", "is_published")
-    list_filter = ("institution", "kind", AwaitingReviewFilter, "is_published")
-    list_select_related = ("institution",)
+class SectionAdmin(TextAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "source_document",
+        "review_state",
+        "is_published",
+    )
+    list_filter = ("institution", "kind", ReviewFilter, "is_published")
     search_fields = ("title_en", "title_zh_hans", "body_en", "body_zh_hans")
     inlines = [SignatoryInline]
+    fields_before = ("institution", "kind", "is_published")
+
+
+@admin.register(FormerName)
+class FormerNameAdmin(ContentAdmin):
+    list_display = ("name", "institution", "language", "until")
+    list_filter = ("institution", "language")
+    list_select_related = ("institution",)
+    search_fields = ("name",)
     fieldsets = (
-        (None, {"fields": ("institution", "kind", "title", "body", "is_published")}),
-        (_("Provenance"), {"fields": PROVENANCE_FIELDS}),
+        (None, {"fields": ("institution", "name", "language", "until", "order")}),
+        texts_fieldset(FormerName),
     )
+
+
+@admin.register(Fact)
+class FactAdmin(TextAdmin):
+    list_display = ("__str__", "institution", "kind", "review_state")
+    list_filter = ("institution", "kind", ReviewFilter)
+    search_fields = ("value_en", "value_zh_hans", "label_en", "label_zh_hans")
+    fields_before = ("institution", "kind")
+    fields_after = ("order",)
 
 
 @admin.register(School)
-class SchoolAdmin(ProvenanceAdmin):
-    list_display = ("name", "institution", "source", "review_state")
-    list_filter = ("institution", AwaitingReviewFilter)
-    list_select_related = ("institution",)
+class SchoolAdmin(TextAdmin):
+    list_display = ("name", "institution", "source_document", "review_state")
     search_fields = ("name_en", "name_zh_hans")
-    fields = ("institution", "name", "order", *PROVENANCE_FIELDS)
+    fields_after = ("order",)
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProvenanceAdmin):
-    list_display = ("name", "institution", "kind", "source", "review_state")
-    list_filter = ("kind", "institution", AwaitingReviewFilter)
-    list_select_related = ("institution",)
+class ProgrammeAdmin(TextAdmin):
+    list_display = ("name", "institution", "kind", "source_document", "review_state")
+    list_filter = ("kind", "institution", ReviewFilter)
     search_fields = ("name_en", "name_zh_hans")
-    fields = (
-        "institution",
-        "name",
-        "kind",
-        "description",
-        "order",
-        *PROVENANCE_FIELDS,
-    )
+    fields_before = ("institution", "kind")
+    fields_after = ("order",)
 
 
 # The Chinese Bridge offer lives in its own module (bridge_admin.py).

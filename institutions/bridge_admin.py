@@ -43,7 +43,7 @@ class BridgeOfferInline(TranslationStackedInline):
         "source",
         "en_origin",
         "zh_origin",
-        "zh_reviewed",
+        "zh_review",
     )
     readonly_fields = ("source",)
 

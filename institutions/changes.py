@@ -30,6 +30,13 @@ class ContentQuerySet(models.QuerySet):
     """A queryset of a college's content, whose ``update()`` touches the
     colleges of the rows it changes."""
 
+    def for_staff(self, user):
+        """The rows that ``user`` may see and edit in the admin: those of the
+        colleges the user is an editor of (``applications.scoping``)."""
+        from applications.scoping import content_for
+
+        return content_for(user, self)
+
     def update(self, **kwargs):
         if self.model._meta.model_name == "institution":
             kwargs.setdefault("updated_at", timezone.now())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .changes import ContentQuerySet
 from .images import CleanImageField, validate_image_upload
+from .sources import source_names
 
 
 def choice_label(choices, value):
@@ -81,8 +82,22 @@ class Seeded(models.Model):
         return hashlib.sha256(json.dumps(values).encode()).hexdigest()
 
 
+class ReviewState(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting review")
+    REVIEWED = "reviewed", _("Reviewed")
+    ENGLISH_CHANGED = (
+        "english_changed",
+        _("English changed since the Chinese was reviewed"),
+    )
+
+
 class Provenance(Seeded):
-    """Where a text came from and whether its Chinese has been reviewed."""
+    """Where a text came from and whether its Chinese has been reviewed.
+
+    A reviewed Chinese translation is no longer reviewed once its English
+    changes: ``save()`` compares the English with the stored one, whoever
+    saves (the admin, ``load_seeds``, code).
+    """
 
     source = models.CharField(
         _("source document"),
@@ -96,18 +111,59 @@ class Provenance(Seeded):
     zh_origin = models.CharField(
         _("Chinese is"), max_length=20, choices=Origin, default=Origin.TRANSLATION
     )
-    zh_reviewed = models.BooleanField(
-        _("Chinese translation reviewed"),
-        default=False,
-        help_text=_("Tick once a Chinese-speaking member of staff has checked it."),
+    zh_review = models.CharField(
+        _("review of the Chinese"),
+        max_length=20,
+        choices=ReviewState,
+        default=ReviewState.AWAITING,
+        help_text=_(
+            "“Reviewed” once a Chinese-speaking member of staff has checked it."
+        ),
     )
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        english = self.english_fields()
+        if update_fields is not None:
+            english = [name for name in english if name in update_fields]
+        if (
+            self.pk is not None
+            and english
+            and self.zh_review == ReviewState.REVIEWED
+            and self.zh_origin == Origin.TRANSLATION
+        ):
+            stored = type(self).objects.filter(pk=self.pk).values(*english).first()
+            if stored is not None and any(
+                plain_newlines(stored[name] or "")
+                != plain_newlines(getattr(self, name) or "")
+                for name in english
+            ):
+                self.zh_review = ReviewState.ENGLISH_CHANGED
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "zh_review"}
+        super().save(*args, **kwargs)
+
     @property
     def awaits_review(self):
-        return self.zh_origin == Origin.TRANSLATION and not self.zh_reviewed
+        return (
+            self.zh_origin == Origin.TRANSLATION
+            and self.zh_review != ReviewState.REVIEWED
+        )
+
+    @property
+    def source_documents(self):
+        return source_names(self.source)
+
+    @classmethod
+    def english_fields(cls):
+        """The English columns of the model's translated texts."""
+        from modeltranslation.translator import translator
+
+        names = translator.get_options_for_model(cls).fields
+        return sorted(f"{name}_en" for name in names)
 
 
 class InstitutionQuerySet(ContentQuerySet):

@@ -3,6 +3,7 @@ import os
 import stat
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
 
 logger = logging.getLogger(__name__)
@@ -38,3 +39,10 @@ class PortalConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the portal's system checks)
 
         connection_created.connect(sqlite_owner_only, dispatch_uid="sqlite-owner-only")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the portal's site (``portal.admin_site``)."""
+
+    default = False  # "portal" in INSTALLED_APPS means PortalConfig
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -99,7 +99,7 @@ TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin, see admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -302,9 +302,6 @@ COUNTRIES_OVERRIDE = {
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "zh-hans")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
-# The tabbed translation admin would load jQuery UI from Google, which is not
-# reachable from mainland China; serve our own copy.
-JQUERY_UI_URL = "vendor/jquery-ui-1.13.2/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("PORTAL_STATIC_ROOT", str(VAR_DIR / "static")))

@@ -44,7 +44,7 @@ def test_it_creates_an_officer(seeded):
     assert list(user.groups.values_list("name", flat=True)) == ["Admissions officer"]
     membership = StaffMembership.objects.get(user=user)
     assert membership.institution.slug == CHONGQING
-    assert membership.role == "officer"
+    assert membership.is_officer and not membership.is_editor
     assert user.has_perms(
         [
             "applications.view_inquiry",
@@ -72,14 +72,19 @@ def test_it_prints_a_random_password_once(seeded):
 
 def test_it_adds_a_second_college_when_run_again(seeded):
     run("create_officer", "li", CHONGQING, "--password", "Lantern-Harbour-42")
-    run("create_officer", "li", JINHUA, "--role", "manager")
+    run("create_officer", "li", JINHUA, "--role", "both")
 
-    memberships = dict(
-        StaffMembership.objects.filter(user__username="li").values_list(
-            "institution__slug", "role"
-        )
+    memberships = {
+        m.institution.slug: (m.is_officer, m.is_editor)
+        for m in StaffMembership.objects.filter(user__username="li")
+    }
+    assert memberships == {CHONGQING: (True, False), JINHUA: (True, True)}
+    groups = set(
+        get_user_model()
+        .objects.get(username="li")
+        .groups.values_list("name", flat=True)
     )
-    assert memberships == {CHONGQING: "officer", JINHUA: "manager"}
+    assert groups == {"Admissions officer", "Editor"}
     assert get_user_model().objects.filter(username="li").count() == 1
 
 

@@ -53,13 +53,15 @@ def change_url(college):
 def post_to_admin(client, college, language="en", **files):
     """Post the college's change form as it stands, with ``files`` attached."""
     url = change_url(college)
-    form = client.get(url).context["adminform"].form
+    page = client.get(url).context
+    form = page["adminform"].form
     data = {
         k: v
         for k, v in form.initial.items()
         if v is not None and k not in ("logo", "cover")
     }
-    for prefix in ("former_names", "facts"):
+    for inline in page["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(files)
     return client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)

@@ -1,10 +1,12 @@
 """Make an admissions officer of a college, or give one another college.
 
     python manage.py create_officer chen chongqing-industry-polytechnic-college
+    python manage.py create_officer wang jinhua-polytechnic --role editor
 
-The user is created if need be, made staff, put in the "Admissions officer"
-group and made a member of the college. Run it again with another college to
-add a second membership. A new user without ``--password`` gets a random
+The user is created if need be, made staff, made a member of the college in
+the role asked for (officer, editor or both) and put in that role's group
+("Admissions officer", "Editor"). Run it again with another college to add
+a second membership. A new user without ``--password`` gets a random
 password, printed once; a password given is held to the same rules as one
 set in the admin (AUTH_PASSWORD_VALIDATORS).
 """
@@ -19,8 +21,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from applications.models import StaffMembership
-from applications.scoping import OFFICER_GROUP
+from applications.scoping import EDITOR_GROUP, OFFICER_GROUP
 from institutions.models import Institution
+
+ROLES = {
+    "officer": {"is_officer": True, "is_editor": False},
+    "editor": {"is_officer": False, "is_editor": True},
+    "both": {"is_officer": True, "is_editor": True},
+}
 
 
 class Command(BaseCommand):
@@ -33,8 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--email", help="Set this e-mail address.")
         parser.add_argument(
             "--role",
-            choices=StaffMembership.Role.values,
-            default=StaffMembership.Role.OFFICER,
+            choices=list(ROLES),
+            default="officer",
             help="Role in this college (default: %(default)s).",
         )
 
@@ -52,10 +60,9 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def make_officer(
-    username, college, *, password=None, email=None, role=StaffMembership.Role.OFFICER
-):
-    """Make ``username`` an officer of the college with the slug ``college``.
+def make_officer(username, college, *, password=None, email=None, role="officer"):
+    """Make ``username`` an officer, an editor or both (``role``) of the
+    college with the slug ``college``.
 
     Returns the user, whether it was created, whether it joined the college
     now, and the password generated for a new user given none. Takes values,
@@ -70,12 +77,13 @@ def make_officer(
         raise CommandError(
             f"No college with the slug {college!r}. Known: {known or 'none'}."
         ) from None
-    try:
-        group = Group.objects.get(name=OFFICER_GROUP)
-    except Group.DoesNotExist:
+    flags = ROLES[role]
+    wanted = [OFFICER_GROUP] * flags["is_officer"] + [EDITOR_GROUP] * flags["is_editor"]
+    groups = list(Group.objects.filter(name__in=wanted))
+    if len(groups) != len(wanted):
         raise CommandError(
-            f"The group {OFFICER_GROUP!r} does not exist; run migrate first."
-        ) from None
+            f"The groups {', '.join(wanted)} do not all exist; run migrate first."
+        )
 
     User = get_user_model()
     if password:
@@ -100,8 +108,8 @@ def make_officer(
     user.is_staff = True
     user.is_active = True
     user.save()
-    user.groups.add(group)
+    user.groups.add(*groups)
     _membership, joined = StaffMembership.objects.update_or_create(
-        user=user, institution=institution, defaults={"role": role}
+        user=user, institution=institution, defaults=flags
     )
     return user, created, joined, generated

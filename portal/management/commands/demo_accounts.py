@@ -13,16 +13,20 @@ ACCOUNTS_FILE = settings.VAR_DIR / "demo-accounts.txt"
 
 class Command(BaseCommand):
     help = (
-        "For `make run` only (PORTAL_DEBUG on): make a superuser and one "
-        "admissions officer per college, with random passwords kept in "
-        "var/demo-accounts.txt, and print how to sign in."
+        "For `make run` only (PORTAL_DEBUG on): make a superuser, one "
+        "admissions officer and one editor per college, with random passwords "
+        "kept in var/demo-accounts.txt, and print how to sign in."
     )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo accounts are only made with PORTAL_DEBUG on.")
-        if not ACCOUNTS_FILE.exists():
-            ACCOUNTS_FILE.write_text(self.create_accounts(), encoding="utf-8")
+        # Accounts missing from an older file (the editors, a new college's)
+        # are made and added to it; those listed keep their passwords.
+        added = self.create_accounts()
+        if added or not ACCOUNTS_FILE.exists():
+            with ACCOUNTS_FILE.open("a", encoding="utf-8") as accounts:
+                accounts.write(added)
             ACCOUNTS_FILE.chmod(0o600)
         self.stdout.write("Sign in to the admin with one of these accounts:")
         self.stdout.write(ACCOUNTS_FILE.read_text(encoding="utf-8"))
@@ -38,15 +42,23 @@ class Command(BaseCommand):
         if admin is None:
             users.objects.create_superuser("admin", "admin@localhost", password)
             lines.append(f"  admin / {password}   (superuser: every college)")
+        roles = (
+            ("officer", "officer", "admissions officer"),
+            ("editor", "editor", "editor of its pages"),
+        )
         for college in Institution.objects.all():
-            username = f"officer-{college.initials.lower()}"
-            email = f"{username}@localhost"
-            if users.objects.filter(username=username).exists():
-                continue
-            password = secrets.token_urlsafe(9)
-            # Values, not command-line words: a password may start with "-".
-            make_officer(username, college.slug, password=password, email=email)
-            lines.append(
-                f"  {username} / {password}   (admissions officer: {college.name_en})"
-            )
-        return "\n".join(lines) + "\n"
+            for prefix, role, what in roles:
+                username = f"{prefix}-{college.initials.lower()}"
+                if users.objects.filter(username=username).exists():
+                    continue
+                password = secrets.token_urlsafe(9)
+                # Values, not command-line words: a password may start with "-".
+                make_officer(
+                    username,
+                    college.slug,
+                    password=password,
+                    email=f"{username}@localhost",
+                    role=role,
+                )
+                lines.append(f"  {username} / {password}   ({what}: {college.name_en})")
+        return "".join(f"{line}\n" for line in lines)
