@@ -141,6 +141,7 @@ def test_the_admin_saves_the_months_ticked(client, root, offer):
         "is_published": "on",
         "en_origin": section.en_origin,
         "zh_origin": section.zh_origin,
+        "zh_review": section.zh_review,
         "signatories-TOTAL_FORMS": "0",
         "signatories-INITIAL_FORMS": "0",
         "bridge_offer-TOTAL_FORMS": "1",
@@ -153,6 +154,7 @@ def test_the_admin_saves_the_months_ticked(client, root, offer):
         "bridge_offer-0-includes_en": "Lessons",
         "bridge_offer-0-en_origin": "original",
         "bridge_offer-0-zh_origin": "translation",
+        "bridge_offer-0-zh_review": "awaiting",
     }
     response = client.post(change_url(section), data)
     assert response.status_code == 302, response.context["errors"]
