@@ -25,14 +25,11 @@ officer of one college never meets another college's data in the admin:
 A superuser sees everything.
 """
 
-from html import escape
-
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from institutions.models import Institution, Programme
@@ -127,19 +124,6 @@ class DropDownWhenLongMixin:
             for value in (values if isinstance(values, list) else [values])
         ]
         self.selected = self.drop_down_selected()
-        # Built here rather than in the template, and with the standard
-        # library's escape rather than format_html: thousands of options
-        # took longer than the rest of the page either way.
-        self.options_html = mark_safe(
-            "".join(
-                '<option value="{}"{}>{}</option>'.format(
-                    escape(str(value)),
-                    " selected" if str(value) == self.selected else "",
-                    escape(str(label)),
-                )
-                for value, label in self.lookup_choices
-            )
-        )
 
 
 class SimpleDropDownWhenLongMixin(DropDownWhenLongMixin):

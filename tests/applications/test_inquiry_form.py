@@ -496,10 +496,10 @@ def test_it_offers_no_programme_list_where_the_college_names_none(client, jinhua
 
 def test_the_form_reads_the_programme_list_once(chongqing, django_assert_num_queries):
     assert chongqing.programmes.exists()
-    # A POST without a programme: the list, and Django's check of the
-    # model's constraints on the kind and the group size (a query each,
-    # within a savepoint of its own).
-    with django_assert_num_queries(7):
+    # A POST without a programme: the list, and Django's check of each of
+    # the model's three check constraints (kind, group size, visit dates: a
+    # query each, within a savepoint of its own).
+    with django_assert_num_queries(10):
         form = InquiryForm(form_data(), institution=chongqing)
         assert form.is_valid(), form.errors
     # The page: the same one query.
