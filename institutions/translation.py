@@ -1,6 +1,15 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Fact, FormerName, Institution, Programme, School, Section, Signatory
+from .models import (
+    Fact,
+    FormerName,
+    Institution,
+    Programme,
+    Scholarship,
+    School,
+    Section,
+    Signatory,
+)
 
 
 @register(Institution)
@@ -37,4 +46,9 @@ class SchoolTranslation(TranslationOptions):
 
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "prior_education")
+
+
+@register(Scholarship)
+class ScholarshipTranslation(TranslationOptions):
+    fields = ("name", "covers")
