@@ -203,3 +203,6 @@ class ProgrammeAdmin(ProvenanceAdmin):
         "order",
         *PROVENANCE_FIELDS,
     )
+
+
+from . import programme_admin  # noqa: E402, F401  (programmes' details, scholarships)

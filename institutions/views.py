@@ -21,7 +21,7 @@ from django.views.generic import DetailView, TemplateView
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
-from .forms import DirectoryForm, province_choices
+from .forms import DirectoryForm, offered, province_choices
 from .models import Institution, Section, in_contract_order
 from .structured_data import structured_data
 
@@ -61,7 +61,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = DirectoryForm(
-            self.request.GET, provinces=province_choices(get_language())
+            self.request.GET,
+            provinces=province_choices(get_language()),
+            kinds=offered()["kinds"],
         )
         form.is_valid()
         paginator = Paginator(form.filter(self.get_queryset()), PAGE_SIZE)
@@ -177,7 +179,13 @@ class InstitutionMixin:
 @method_decorator(cached_page(), name="dispatch")
 class InstitutionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/institution_detail.html"
-    lists = ("facts", "former_names", "schools", "programmes", published_sections())
+    lists = (
+        "facts",
+        "former_names",
+        "schools",
+        "programmes",
+        published_sections(),
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
