@@ -149,14 +149,26 @@ def province_choices(language):
     return list(choices.items())
 
 
+class FlagInput(forms.CheckboxInput):
+    """A checkbox that sends ``1``, and hands the field what was sent
+    (Django's own turns any text into True)."""
+
+    def format_value(self, value):
+        return "1"
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class FlagField(forms.BooleanField):
     """A checkbox sent as ``1`` (or ``on``): anything else is a mistake to
     tell, not a "yes"."""
 
+    widget = FlagInput
     default_error_messages = {"invalid": _("Tick the box or leave it empty.")}
 
     def to_python(self, value):
-        if value in (None, "", "0", "false"):
+        if value in (None, False, "", "0", "false"):
             return False
         if value in ("1", "on", "true", True):
             return True
@@ -213,6 +225,10 @@ class ProgrammeSearchForm(forms.Form):
                 if name in languages
             ),
         ]
+        # A list with nothing but "any" would only puzzle.
+        for name in ("level", "language"):
+            if len(self.fields[name].choices) == 1:
+                del self.fields[name]
 
     def valid_filters(self):
         """The filters that were given and are valid, as the URL writes them."""

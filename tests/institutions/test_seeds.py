@@ -201,13 +201,23 @@ def test_it_fills_in_fields_added_since_a_college_was_first_seeded(seeded):
     assert college.province_zh_hans == "浙江省"
 
 
-def test_it_gives_every_seeded_programme_a_kind(seeded):
+def test_it_gives_seeded_programmes_the_levels_the_sources_support(seeded):
     kinds = Programme.objects.values_list("kind", flat=True)
-    assert kinds and all(kind in Programme.Kind.values for kind in kinds)
+    assert all(kind in ("", *Programme.Kind.values) for kind in kinds)
+    # BJUT's eight discipline areas are fields of study, of no one level.
     bjut = Programme.objects.filter(
         institution__slug="beijing-university-of-technology"
     )
-    assert set(bjut.values_list("kind", flat=True)) == {"bachelor"}
+    assert bjut.count() == 8
+    assert set(bjut.values_list("kind", flat=True)) == {""}
+    # BPU: six undergraduate majors (bachelor's), over 30 junior-college
+    # ones; the seven specialty groups span both levels.
+    bpu = Programme.objects.filter(institution__slug="beijing-polytechnic-university")
+    assert list(bpu.exclude(kind="").values_list("kind", flat=True)) == [
+        "bachelor",
+        "diploma",
+    ]
+    assert bpu.filter(kind="", name_zh_hans__endswith="专业群").count() == 7
 
 
 def test_it_records_where_each_section_came_from_and_whether_it_is_translated(seeded):

@@ -199,6 +199,7 @@ def test_it_loads_nothing_from_other_sites(seeded, client):
 def test_it_costs_a_fixed_number_of_queries(
     seeded, client, django_assert_max_num_queries
 ):
+    client.get("/en/programmes/")  # the offered levels, kept per generation
     with django_assert_max_num_queries(6):
         client.get("/en/")
     with django_assert_max_num_queries(4):
