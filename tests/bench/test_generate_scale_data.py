@@ -51,6 +51,25 @@ def test_it_adds_colleges_with_names_and_places_in_both_languages(generated):
     assert len({c.name_zh_hans for c in new}) == 12
 
 
+def test_its_programmes_have_fees_deadlines_languages_and_scholarships(generated):
+    new = Programme.objects.exclude(institution__slug__in=generated)
+    per_college = new.order_by().values("institution").annotate(n=Count("pk"))
+    assert all(25 <= row["n"] <= 35 for row in per_college)
+    assert not new.filter(tuition=None).exists()
+    assert not new.filter(intakes=None).exists()
+    assert new.filter(taught_in_english=True).exists()
+    assert new.filter(taught_in_chinese=True).exists()
+    assert new.filter(scholarships__provider="csc").exists()
+    for programme in new.filter(scholarships__provider="college")[:20]:
+        for scholarship in programme.scholarships.all():
+            assert CHINESE.search(scholarship.name_zh_hans)
+            assert not CHINESE.search(scholarship.name_en)
+    # Each has its own address within its college.
+    for row in per_college:
+        slugs = new.filter(institution=row["institution"]).values_list("slug")
+        assert len(set(slugs)) == row["n"]
+
+
 def test_it_spreads_inquiries_over_every_college_the_way_real_ones_are(generated):
     inquiries = Inquiry.objects.all()
 
