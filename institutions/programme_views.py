@@ -2,6 +2,7 @@
 colleges side by side. Each costs a fixed number of queries at any size."""
 
 from collections import Counter
+from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
@@ -24,6 +26,23 @@ from .structured_data import programme_data
 from .views import page_links, published_sections
 
 PAGE_SIZE = 20
+# Counting every match of a word reads all 90,000 programmes; counting stops
+# here, and the list goes on for this many (50 pages).
+COUNT_UP_TO = 1000
+
+
+class CountUpToPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return min(self.object_list[: COUNT_UP_TO + 1].count(), COUNT_UP_TO + 1)
+
+    @property
+    def more_than_counted(self):
+        return self.count > COUNT_UP_TO
+
+    @cached_property
+    def num_pages(self):
+        return ceil(min(self.count, COUNT_UP_TO) / self.per_page) or 1
 
 
 def with_query(request, params):
@@ -116,7 +135,7 @@ class ProgrammeSearchView(TemplateView):
             .order_by("institution__order", "institution__slug", "order", "id"),
             filters,
         )
-        paginator = Paginator(queryset, PAGE_SIZE)
+        paginator = CountUpToPaginator(queryset, PAGE_SIZE)
         number = self.request.GET.get("page", "1")
         if not number.isdigit():
             number = "1"
@@ -139,10 +158,15 @@ class ProgrammeSearchView(TemplateView):
             page_obj=page,
             filtered=bool(filters),
             searching=bool(filters.get("q")),
-            result_count=ngettext(
-                "%(count)s programme", "%(count)s programmes", paginator.count
-            )
-            % {"count": paginator.count},
+            result_count=(
+                gettext("More than %(count)s programmes")
+                % {"count": f"{COUNT_UP_TO:,}"}
+                if paginator.more_than_counted
+                else ngettext(
+                    "%(count)s programme", "%(count)s programmes", paginator.count
+                )
+                % {"count": paginator.count}
+            ),
             pages=page_links(page, filters),
             **with_query(self.request, params),
         )

@@ -397,11 +397,12 @@ def test_the_new_pages_cost_a_fixed_number_of_queries(
     seeded, client, django_assert_num_queries, colleges
 ):
     add_colleges(colleges - len(seeded))
-    client.get("/en/programmes/")  # the filters' choices, kept per generation
+    client.get("/en/programmes/")  # the filters' choices, kept while unchanged
     pages = {
-        # The count, one page of programmes with their colleges, their intakes.
-        "/en/programmes/?q=engineering": 3,
-        "/zh-hans/programmes/?level=bachelor&language=&page=1": 3,
+        # The stamp of the filters' choices, the count, one page of
+        # programmes with their colleges, their intakes.
+        "/en/programmes/?q=engineering": 4,
+        "/zh-hans/programmes/?level=bachelor&language=&page=1": 4,
         # The programme with its college, its intakes, its scholarships and
         # the college's published sections.
         PAGE.format(lang="en"): 4,
@@ -413,3 +414,29 @@ def test_the_new_pages_cost_a_fixed_number_of_queries(
         with django_assert_num_queries(queries):
             response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_linking_a_scholarship_is_a_change_of_the_college(detailed, client):
+    page = PAGE.format(lang="en")
+    client.get(page)
+    assert client.get(page)["X-Page-Cache"] == "hit"
+    before = Institution.objects.get(slug=CQ).updated_at
+    detailed.scholarships.clear()
+    assert Institution.objects.get(slug=CQ).updated_at > before
+    html = client.get(page).content.decode()
+    assert "Chinese Government Scholarship" not in html
+
+
+def test_the_search_counts_up_to_a_thousand_and_says_more(seeded, client, monkeypatch):
+    from institutions import programme_views
+
+    monkeypatch.setattr(programme_views, "COUNT_UP_TO", 40)
+    add_colleges(50)  # 50 programmes called Engineering
+    first = client.get("/en/programmes/", {"q": "engineering"}).content.decode()
+    assert "More than 40 programmes" in first and "page 1 of 2" in first
+    zh = client.get("/zh-hans/programmes/", {"q": "engineering"}).content.decode()
+    assert "超过40个项目" in zh
+    assert (
+        client.get("/en/programmes/", {"q": "engineering", "page": "3"}).status_code
+        == 404
+    )
