@@ -34,7 +34,9 @@ COUNT_UP_TO = 1000
 class CountUpToPaginator(Paginator):
     @cached_property
     def count(self):
-        return min(self.object_list[: COUNT_UP_TO + 1].count(), COUNT_UP_TO + 1)
+        # Unordered: sorted, every match would be found before the limit.
+        matches = self.object_list.order_by()[: COUNT_UP_TO + 1]
+        return min(matches.count(), COUNT_UP_TO + 1)
 
     @property
     def more_than_counted(self):

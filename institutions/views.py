@@ -22,7 +22,7 @@ from portal.context_processors import site
 from portal.pagecache import cached_page
 
 from .forms import DirectoryForm, offered, province_choices
-from .models import Institution, Section, in_contract_order
+from .models import Institution, Programme, Section, in_contract_order
 from .structured_data import structured_data
 
 PAGE_SIZE = 20
@@ -54,8 +54,13 @@ class HomeView(TemplateView):
     template_name = "institutions/home.html"
 
     def get_queryset(self):
+        # A card shows only the levels of a college's programmes (some 30
+        # each at size): the rest of each programme is not read.
+        levels = Prefetch(
+            "programmes", queryset=Programme.objects.only("institution_id", "kind")
+        )
         return Institution.objects.published().prefetch_related(
-            "facts", "programmes", published_sections()
+            "facts", levels, published_sections()
         )
 
     def get_context_data(self, **kwargs):
