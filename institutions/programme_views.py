@@ -216,9 +216,11 @@ def compare_rows(colleges):
 
 
 def founded(college):
-    if college.founded:
-        return [{"text": str(college.founded)}]
-    return fact_values(college, Fact.Kind.FOUNDED)
+    """The "founded" fact as the college words it (1956年), else the year."""
+    fact = fact_values(college, Fact.Kind.FOUNDED)
+    if fact or not college.founded:
+        return fact
+    return [{"text": str(college.founded)}]
 
 
 def fact_values(college, kind):
