@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from institutions.models import Institution
+from institutions.models import Institution, Programme
 
 from . import ratelimit
 from .forms import (
@@ -29,7 +29,7 @@ from .forms import (
     StatusLookupForm,
     describe_intake,
 )
-from .models import Inquiry, Status
+from .models import Inquiry, Kind, Status
 from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,22 @@ PUBLIC_STATUS = {
 }
 
 
+def programme_initial(institution, query):
+    """The form reached from a programme's page (``?programme=<slug or id>``)
+    has that programme chosen; a value that names none of the college's
+    programmes is ignored."""
+    wanted = query.get("programme", "")
+    for programme in institution.programmes.all():
+        if wanted in (programme.slug, str(programme.pk)):
+            kind = (
+                Kind.LANGUAGE
+                if programme.kind == Programme.Kind.CHINESE_LANGUAGE
+                else Kind.STUDY
+            )
+            return {"program": programme.pk, "kind": kind}
+    return {}
+
+
 def rate_limited(request):
     response = render(
         request,
@@ -131,7 +147,12 @@ class InquiryCreateView(View):
 
     def get(self, request, slug):
         self.institution = self.get_institution()
-        return self.render_form(InquiryForm(institution=self.institution))
+        return self.render_form(
+            InquiryForm(
+                institution=self.institution,
+                initial=programme_initial(self.institution, request.GET),
+            )
+        )
 
     def post(self, request, slug):
         self.institution = self.get_institution()

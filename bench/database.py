@@ -25,7 +25,9 @@ def prepare(marker_path, *, colleges, inquiries, log):
     from django.db import connection
 
     marker_path = Path(marker_path)
-    wanted = {"colleges": colleges, "inquiries": inquiries}
+    # "version": the kind of scale data; 2 gave colleges ~30 programmes with
+    # fees, intakes and scholarships (issue 15), so older data is made anew.
+    wanted = {"colleges": colleges, "inquiries": inquiries, "version": 2}
     done = json.loads(marker_path.read_text()) if marker_path.exists() else None
     if done != wanted and connection.vendor == "sqlite":
         connection.close()
@@ -49,10 +51,11 @@ def prepare(marker_path, *, colleges, inquiries, log):
 
 def contents():
     from applications.models import Inquiry
-    from institutions.models import Institution
+    from institutions.models import Institution, Programme
 
     return {
         "institutions": Institution.objects.count(),
+        "programmes": Programme.objects.count(),
         "published_institutions": Institution.objects.published().count(),
         "inquiries": Inquiry.objects.count(),
     }

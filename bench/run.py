@@ -131,6 +131,9 @@ def public_pages(slug, section):
         ("section", college + f"{section}/"),
         ("form", college + "inquire/"),
         ("status", "/en/inquiries/status/"),
+        ("programmes", "/en/programmes/"),
+        # A search is never kept in the pages cache: rendered every time.
+        ("programme search", "/en/programmes/?q=mechanical+engineering"),
     ]
 
 

@@ -35,7 +35,14 @@ from applications.models import (
 )
 from applications.scoping import OFFICER_GROUP
 from institutions.bridge import BridgeOffer
-from institutions.models import Fact, Institution, Programme, Section
+from institutions.models import (
+    Fact,
+    Institution,
+    Intake,
+    Programme,
+    Scholarship,
+    Section,
+)
 
 WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
 
@@ -304,12 +311,19 @@ class ScaleData:
                     order=1,
                 ),
             ]
-            offered = self.rng.sample(self.words["programmes"], self.rng.randint(3, 8))
+            count = min(self.rng.randint(25, 35), len(self.words["programmes"]))
+            offered = self.rng.sample(self.words["programmes"], count)
+            slugs = set()
             for order, entry in enumerate(offered):
-                programmes.append(self.programme(college, order, entry))
+                programme = self.programme(college, order, entry)
+                if programme.slug in slugs:  # the master's of a bachelor's name
+                    programme.slug = f"{programme.slug}-{entry['kind']}"
+                slugs.add(programme.slug)
+                programmes.append(programme)
         Section.objects.bulk_create(sections, batch_size=500)
         Fact.objects.bulk_create(facts, batch_size=500)
         Programme.objects.bulk_create(programmes, batch_size=500)
+        self._programme_details(colleges, programmes)
         self.report.programmes = len(programmes)
         self._bridge_offers(colleges)
 
@@ -353,15 +367,97 @@ class ScaleData:
             )
         BridgeOffer.objects.bulk_create(offers, batch_size=500)
 
+    def _programme_details(self, colleges, programmes):
+        """Intakes with deadlines (some passed), a scholarship of each
+        college's own, and the national CSC one for some programmes."""
+        rng = self.rng
+        csc, _created = Scholarship.objects.get_or_create(
+            institution=None,
+            seed_key="bench-csc",
+            defaults={
+                "name_en": "Chinese Government Scholarship",
+                "name_zh_hans": "中国政府奖学金",
+                "provider": Scholarship.Provider.CSC,
+                "covers_en": "Tuition, accommodation, a monthly allowance and "
+                "medical insurance",
+                "covers_zh_hans": "学费、住宿费、生活费和综合医疗保险",
+                "link": "https://www.campuschina.org/",
+            },
+        )
+        own = []
+        for college in colleges:
+            en, zh = rng.choice(self.words["scholarship_covers"])
+            own.append(
+                Scholarship(
+                    institution=college,
+                    name_en=f"{college.name_en} Scholarship for International Students",
+                    name_zh_hans=f"{college.name_zh_hans}来华留学生奖学金",
+                    provider=Scholarship.Provider.COLLEGE,
+                    covers_en=en,
+                    covers_zh_hans=zh,
+                    deadline=self.now + timedelta(days=rng.randint(-60, 240)),
+                )
+            )
+        own = Scholarship.objects.bulk_create(own, batch_size=500)
+        by_college = {s.institution_id: s for s in own}
+        intakes, links = [], []
+        Link = Programme.scholarships.through
+        for programme in programmes:
+            for year in range(self.now.year, self.now.year + rng.randint(1, 2)):
+                starts = datetime(year + 1, 9, 1).date()
+                deadline = datetime(year + 1, 6, 30, 15, 59, tzinfo=UTC)
+                # Some deadlines have passed: a few months earlier.
+                deadline -= timedelta(days=rng.choice((0, 0, 0, 400)))
+                intakes.append(
+                    Intake(programme=programme, starts=starts, deadline=deadline)
+                )
+            if rng.random() < 0.5:
+                links.append(
+                    Link(
+                        programme_id=programme.pk,
+                        scholarship_id=by_college[programme.institution_id].pk,
+                    )
+                )
+            if programme.kind in ("bachelor", "master", "doctorate") or (
+                rng.random() < 0.1
+            ):
+                links.append(Link(programme_id=programme.pk, scholarship_id=csc.pk))
+        Intake.objects.bulk_create(intakes, batch_size=1000)
+        Link.objects.bulk_create(links, batch_size=1000)
+
     def programme(self, college, order, entry):
         """A Programme of ``college`` from one entry of the word list's
         ``programmes`` (a new field of Programme gets its value here)."""
+        rng = self.rng
+        kind = entry["kind"]
+        short = kind in ("short_course", "training", "preparatory", "chinese_language")
+        language = rng.choice(("chinese", "chinese", "english", "bilingual"))
+        if kind == "chinese_language":
+            language = "chinese"
         return Programme(
             institution=college,
-            kind=entry["kind"],
+            kind=kind,
             name_en=entry["en"],
             name_zh_hans=entry["zh"],
+            slug=slugify(entry["en"])[:100],
             order=order,
+            taught_in_chinese=language == "chinese",
+            taught_in_english=language == "english",
+            taught_bilingual=language == "bilingual",
+            duration=rng.choice((2, 4, 6, 10)) if short else rng.choice((3, 4)),
+            duration_unit="weeks"
+            if kind == "short_course"
+            else ("months" if short else "years"),
+            tuition=rng.randrange(8000, 40001, 500),
+            application_fee=rng.choice((None, 400, 600, 800)),
+            accommodation=rng.choice((None, 3000, 4800, 6000)),
+            hsk_level=0 if language == "english" else rng.choice((None, 3, 4, 5)),
+            english_test="IELTS" if language != "chinese" else "",
+            english_score=5.5 if language != "chinese" else None,
+            min_age=18 if not short else None,
+            max_age=rng.choice((30, 35, None)),
+            prior_education_en="A senior high school diploma",
+            prior_education_zh_hans="高中毕业",
         )
 
     # -- officers ---------------------------------------------------------------

@@ -23,9 +23,11 @@ from .models import (
     Fact,
     FormerName,
     Institution,
+    Intake,
     Origin,
     Programme,
     ReviewState,
+    Scholarship,
     School,
     Section,
     Signatory,
@@ -327,13 +329,54 @@ class SchoolAdmin(TextAdmin):
     fields_after = ("order",)
 
 
+class IntakeInline(ContentInline):
+    model = Intake
+    college_field = "programme__institution"
+    extra = 1
+    fields = ("starts", "deadline")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(TextAdmin):
     list_display = ("name", "institution", "kind", "source_document", "review_state")
     list_filter = ("kind", "institution", ReviewFilter)
     search_fields = ("name_en", "name_zh_hans")
-    fields_before = ("institution", "kind")
-    fields_after = ("order",)
+    inlines = [IntakeInline]
+    prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("scholarships",)
+    fields_before = ("institution", "slug", "kind")
+    fields_after = (
+        ("taught_in_chinese", "taught_in_english", "taught_bilingual"),
+        ("duration", "duration_unit"),
+        "open_to_international",
+        ("tuition", "application_fee", "accommodation"),
+        "hsk_level",
+        ("english_test", "english_score"),
+        ("min_age", "max_age"),
+        "scholarships",
+        "order",
+    )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "scholarships":
+            # The user's colleges' own scholarships, and the national ones.
+            kwargs["queryset"] = Scholarship.objects.filter(
+                Q(institution__in=self.colleges(request)) | Q(institution__isnull=True)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Scholarship)
+class ScholarshipAdmin(TextAdmin):
+    """A college's own scholarships; national and provincial ones (no
+    college) are the superuser's."""
+
+    list_display = ("name", "institution", "provider", "deadline", "review_state")
+    list_filter = ("provider", "institution", ReviewFilter)
+    search_fields = ("name_en", "name_zh_hans")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields_before = ("institution", "provider")
+    fields_after = ("deadline", "link", "order")
 
 
 # The Chinese Bridge offer lives in its own module (bridge_admin.py).

@@ -9,7 +9,7 @@ changed with ``QuerySet.update()`` (``ContentQuerySet``, which Django's own
 """
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from portal import pagecache
@@ -59,8 +59,26 @@ def _changed(sender, instance, **kwargs):
     touch([instance.pk if last == "pk" else getattr(instance, f"{last}_id")])
 
 
+def _relinked(sender, instance, action, pk_set, model, **kwargs):
+    """A programme's scholarships changed (from either side)."""
+    if not action.startswith("post_"):
+        return
+    if hasattr(instance, "scholarships"):  # a programme
+        touch([instance.institution_id])
+    else:  # a scholarship: the colleges of the programmes named
+        touch(
+            model.objects.filter(pk__in=pk_set or ()).values_list(
+                "institution_id", flat=True
+            )
+        )
+
+
 def connect(models):
     for model in models:
         uid = f"content:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _relinked, sender=field.remote_field.through, dispatch_uid=uid
+            )

@@ -11,7 +11,10 @@ import re
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .changes import ContentQuerySet
@@ -485,9 +488,65 @@ class School(Provenance):
         return self.name
 
 
+def _hsk_label(level):
+    return gettext("HSK level %(level)d") % {"level": level}
+
+
+# Lazy: the choices are built once, at import, and shown in either language.
+hsk_label = lazy(_hsk_label, str)
+
+
+class Scholarship(Provenance):
+    """Money towards a student's costs: the government's (CSC), a province's
+    or a college's own. One without a college is national or provincial and
+    may apply to programmes of any college."""
+
+    class Provider(models.TextChoices):
+        CSC = "csc", _("Chinese Government Scholarship (CSC)")
+        PROVINCIAL = "provincial", _("Provincial or municipal government")
+        COLLEGE = "college", _("The college’s own")
+        OTHER = "other", _("Other")
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="scholarships",
+        null=True,
+        blank=True,
+        verbose_name=_("college"),
+        help_text=_("Empty for a national or provincial scholarship."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=20, choices=Provider)
+    covers = PlainTextField(
+        _("what it covers"),
+        blank=True,
+        help_text=_("For example: tuition, accommodation, a monthly allowance."),
+    )
+    deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("scholarship")
+        verbose_name_plural = _("scholarships")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def provider_label(self):
+        return choice_label(self.Provider, self.provider)
+
+
 class Programme(Provenance):
     class Kind(models.TextChoices):
-        """What a student abroad chooses between; the home page filters by it."""
+        """The level of a programme: what a student abroad chooses between;
+        the directory and the programme search filter by it."""
 
         DIPLOMA = "diploma", _("Vocational diploma (associate degree)")
         BACHELOR = "bachelor", _("Bachelor’s degree")
@@ -495,17 +554,108 @@ class Programme(Provenance):
         DOCTORATE = "doctorate", _("Doctorate")
         CHINESE_LANGUAGE = "chinese_language", _("Chinese language")
         PREPARATORY = "preparatory", _("Preparatory course")
-        SHORT_COURSE = "short_course", _("Short course or summer camp")
+        SHORT_COURSE = "short_course", _("Short course or summer school")
+        # Certificate training outside a degree (CIPC's CNC course with EBG).
         TRAINING = "training", _("Vocational training")
+
+    class DurationUnit(models.TextChoices):
+        WEEKS = "weeks", _("weeks")
+        MONTHS = "months", _("months")
+        YEARS = "years", _("years")
+
+    # The languages of instruction: a value of the search's ``language``
+    # filter, and the field that says the programme is taught in it.
+    LANGUAGES = {
+        "chinese": ("taught_in_chinese", _("Chinese")),
+        "english": ("taught_in_english", _("English")),
+        "bilingual": ("taught_bilingual", _("Bilingual (Chinese and English)")),
+    }
+
+    HSK_CHOICES = [
+        (0, _("No HSK needed")),
+        *((level, hsk_label(level)) for level in range(1, 10)),
+    ]
 
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="programmes"
     )
     name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("Its address on the college’s pages; unique within the college."),
+    )
     kind = models.CharField(
-        _("kind of programme"), max_length=20, choices=Kind, blank=True
+        _("level"),
+        max_length=20,
+        choices=Kind,
+        blank=True,
+        help_text=_("Empty for a field of study that is not one programme."),
     )
     description = PlainTextField(_("description"), blank=True)
+    taught_in_chinese = models.BooleanField(_("taught in Chinese"), default=False)
+    taught_in_english = models.BooleanField(_("taught in English"), default=False)
+    taught_bilingual = models.BooleanField(
+        _("taught in Chinese and English"), default=False
+    )
+    duration = models.PositiveSmallIntegerField(_("duration"), null=True, blank=True)
+    duration_unit = models.CharField(
+        _("unit of the duration"),
+        max_length=10,
+        choices=DurationUnit,
+        default=DurationUnit.YEARS,
+    )
+    tuition = models.PositiveIntegerField(
+        _("tuition (yuan a year)"), null=True, blank=True
+    )
+    application_fee = models.PositiveIntegerField(
+        _("application fee (yuan)"), null=True, blank=True
+    )
+    accommodation = models.PositiveIntegerField(
+        _("accommodation (yuan a year)"), null=True, blank=True
+    )
+    prior_education = models.CharField(
+        _("prior education required"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: a senior high school diploma."),
+    )
+    hsk_level = models.PositiveSmallIntegerField(
+        _("HSK level required"),
+        null=True,
+        blank=True,
+        choices=HSK_CHOICES,
+        validators=[MaxValueValidator(9)],
+    )
+    english_test = models.CharField(
+        _("English test"),
+        max_length=50,
+        blank=True,
+        help_text=_("For example: IELTS or TOEFL iBT."),
+    )
+    english_score = models.DecimalField(
+        _("minimum English score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+    open_to_international = models.BooleanField(
+        _("open to international students"), default=True
+    )
+    scholarships = models.ManyToManyField(
+        Scholarship,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("scholarships"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ContentQuerySet.as_manager()
@@ -516,14 +666,108 @@ class Programme(Provenance):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         indexes = [models.Index(fields=["kind", "institution"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "slug"], name="programme_slug_per_college"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name_en or self.name)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "institutions:programme",
+            kwargs={"slug": self.institution.slug, "programme": self.slug},
+        )
 
     @property
     def kind_label(self):
         return choice_label(self.Kind, self.kind)
 
+    @property
+    def languages(self):
+        """The languages it is taught in, in words."""
+        return [
+            label for field, label in self.LANGUAGES.values() if getattr(self, field)
+        ]
+
+    @property
+    def duration_text(self):
+        if not self.duration:
+            return ""
+        n = self.duration
+        if self.duration_unit == self.DurationUnit.WEEKS:
+            return ngettext("%(n)d week", "%(n)d weeks", n) % {"n": n}
+        if self.duration_unit == self.DurationUnit.MONTHS:
+            return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+        return ngettext("%(n)d year", "%(n)d years", n) % {"n": n}
+
+    @property
+    def hsk_text(self):
+        if self.hsk_level is None:
+            return ""
+        return dict(self.HSK_CHOICES).get(self.hsk_level, "")
+
+    @property
+    def age_text(self):
+        low, high = self.min_age, self.max_age
+        if low and high:
+            return _("%(low)d to %(high)d") % {"low": low, "high": high}
+        if low:
+            return _("%(low)d or older") % {"low": low}
+        if high:
+            return _("up to %(high)d") % {"high": high}
+        return ""
+
+    @property
+    def has_requirements(self):
+        return bool(
+            self.prior_education
+            or self.hsk_level is not None
+            or self.english_test
+            or self.min_age
+            or self.max_age
+        )
+
+    @property
+    def has_fees(self):
+        return any(
+            fee is not None
+            for fee in (self.tuition, self.application_fee, self.accommodation)
+        )
+
+
+class Intake(Seeded):
+    """A start of a programme, and the last moment to apply for it."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="intakes"
+    )
+    starts = models.DateField(_("starts"))
+    deadline = models.DateTimeField(
+        _("application deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Entered and shown in Beijing time (UTC+8)."),
+    )
+
+    objects = ContentQuerySet.as_manager()
+    college_path = "programme__institution"
+
+    class Meta:
+        ordering = ["starts", "id"]
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        indexes = [models.Index(fields=["deadline", "programme"])]
+
+    def __str__(self):
+        return date_format(self.starts, "YEAR_MONTH_FORMAT")
 
 # Registered with the app from here: the offer lives in its own module.
 from .bridge import BridgeOffer  # noqa: E402, F401

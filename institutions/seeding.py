@@ -9,9 +9,12 @@ version, unless ``overwrite`` is asked for. Rows that staff added themselves
 have no seed key and are never touched.
 """
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +25,9 @@ from .models import (
     Fact,
     FormerName,
     Institution,
+    Intake,
     Programme,
+    Scholarship,
     School,
     Section,
     Signatory,
@@ -31,6 +36,19 @@ from .models import (
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 LANGS = {"en": "en", "zh-hans": "zh_hans"}
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+# A programme's optional keys that are written as they are, with their types.
+PROGRAMME_NUMBERS = {
+    "duration": int,
+    "tuition": int,
+    "application_fee": int,
+    "accommodation": int,
+    "hsk_level": int,
+    "min_age": int,
+    "max_age": int,
+    "english_score": (int, float),
+}
 
 
 # Fields the seeds gained after databases had been seeded. A row seeded
@@ -133,14 +151,17 @@ class Loader:
             else:
                 self.report.kept.append(obj)
 
-    def children(self, model, items, build, **parent_lookup):
+    def children(self, model, items, build, after=None, **parent_lookup):
         keys, fields = [], []
         for position, item in enumerate(items):
             key, values = build(position, item)
-            values["order"] = position
+            if any(f.name == "order" for f in model._meta.fields):
+                values["order"] = position
             keys.append(key)
             fields = list(values)
-            self.upsert(model, {**parent_lookup, "seed_key": key}, values)
+            obj = self.upsert(model, {**parent_lookup, "seed_key": key}, values)
+            if after:
+                after(obj, item)
         # With no items there is no field list to tell edited rows from
         # seeded ones, so rows the seed no longer names are left alone.
         if fields:
@@ -184,12 +205,51 @@ class Loader:
             names = bilingual(item, "name", required=True)
             return slugify(names["name_en"])[:100], {**names, **provenance(item)}
 
+        def scholarship(position, item):
+            key, values = named(position, item)
+            provider = item.get("provider", "")
+            if provider not in Scholarship.Provider.values:
+                raise SeedError(f"{slug}: unknown scholarship provider {provider!r}")
+            return key, {
+                **values,
+                "provider": provider,
+                **bilingual(item, "covers"),
+                "deadline": deadline(item.get("deadline"), slug),
+                "link": item.get("link", ""),
+            }
+
         def programme(position, item):
             key, values = named(position, item)
             kind = item.get("kind", "")
             if kind and kind not in Programme.Kind.values:
                 raise SeedError(f"{slug}: unknown programme kind {kind!r}")
-            return key, {**values, "kind": kind, **bilingual(item, "description")}
+            values.update(kind=kind, **bilingual(item, "description"))
+            # Only the keys the seed gives: a row seeded before they existed
+            # keeps its fingerprint, so the loader can tell it from an edit.
+            values.update(programme_details(item, slug))
+            return key, values
+
+        def intake(position, item):
+            starts = item.get("starts")
+            if type(starts) is not datetime.date:
+                raise SeedError(f"{slug}: an intake needs starts = YYYY-MM-DD")
+            return starts.isoformat(), {
+                "starts": starts,
+                "deadline": deadline(item.get("deadline"), slug),
+            }
+
+        def programme_links(obj, item):
+            if obj in self.report.kept:
+                return
+            self.children(Intake, item.get("intakes", []), intake, programme=obj)
+            if "scholarships" in item:
+                wanted = [slugify(name)[:100] for name in item["scholarships"]]
+                found = Scholarship.objects.filter(
+                    institution=college, seed_key__in=wanted
+                )
+                if len(found) != len(set(wanted)):
+                    raise SeedError(f"{slug}: {obj} names an unknown scholarship")
+                obj.scholarships.set(found)
 
         self.children(
             FormerName,
@@ -200,9 +260,16 @@ class Loader:
         self.children(Fact, data.get("facts", []), fact, institution=college)
         self.children(School, data.get("schools", []), named, institution=college)
         self.children(
+            Scholarship,
+            data.get("scholarships", []),
+            scholarship,
+            institution=college,
+        )
+        self.children(
             Programme,
             data.get("programmes", []),
             programme,
+            after=programme_links,
             institution=college,
         )
 
@@ -258,6 +325,45 @@ class Loader:
             **provenance(data),
         }
         self.upsert(BridgeOffer, {"section": section}, values)
+
+
+def deadline(value, slug):
+    """A TOML date-time; one written without an offset is Beijing time."""
+    if value is None:
+        return None
+    if type(value) is not datetime.datetime:
+        raise SeedError(f"{slug}: a deadline is a date and time, 2027-06-30T23:59:00")
+    return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+
+
+def programme_details(item, slug):
+    values = {}
+    for name, kind in PROGRAMME_NUMBERS.items():
+        if name in item:
+            value = item[name]
+            if not isinstance(value, kind) or isinstance(value, bool) or value < 0:
+                raise SeedError(f"{slug}: {name} must be a number, not {value!r}")
+            values[name] = Decimal(str(value)) if name == "english_score" else value
+    if "hsk_level" in values and values["hsk_level"] > 9:
+        raise SeedError(f"{slug}: hsk_level is 0 (none needed) to 9")
+    if "duration_unit" in item:
+        if item["duration_unit"] not in Programme.DurationUnit.values:
+            raise SeedError(f"{slug}: duration_unit is weeks, months or years")
+        values["duration_unit"] = item["duration_unit"]
+    for name in ("english_test", "slug"):
+        if name in item:
+            values[name] = str(item[name])
+    if "open_to_international" in item:
+        values["open_to_international"] = bool(item["open_to_international"])
+    if "languages" in item:
+        unknown = set(item["languages"]) - set(Programme.LANGUAGES)
+        if unknown:
+            raise SeedError(f"{slug}: unknown languages {sorted(unknown)}")
+        for language, (field_name, _label) in Programme.LANGUAGES.items():
+            values[field_name] = language in item["languages"]
+    if "prior_education" in item:
+        values.update(bilingual(item, "prior_education"))
+    return values
 
 
 def seed_files(directory=None):

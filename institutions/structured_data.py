@@ -1,4 +1,5 @@
-"""schema.org ``CollegeOrUniversity`` data for a college's profile page."""
+"""schema.org data: ``CollegeOrUniversity`` for a college's profile page,
+``EducationalOccupationalProgram`` for a programme's page."""
 
 import json
 
@@ -37,5 +38,64 @@ def structured_data(institution, request):
     logo = rendition(institution.logo, 256)
     if logo:
         data["logo"] = settings.SITE_URL + logo.url
+    return as_script(data)
+
+
+def as_script(data):
     text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return mark_safe(text)
+
+
+# ISO 8601 durations of a programme's unit.
+_DURATION = {"weeks": "P{}W", "months": "P{}M", "years": "P{}Y"}
+_LANGUAGE_CODES = {"chinese": ["zh"], "english": ["en"], "bilingual": ["zh", "en"]}
+
+
+def programme_data(programme, request):
+    """What is known of the programme; what is not is left out."""
+    college = programme.institution
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOccupationalProgram",
+        "name": programme.name,
+        "url": settings.SITE_URL + request.path,
+        "provider": {
+            "@type": "CollegeOrUniversity",
+            "name": college.name,
+            "url": settings.SITE_URL + college.get_absolute_url(),
+        },
+    }
+    if programme.description:
+        data["description"] = programme.description
+    if programme.kind:
+        data["educationalCredentialAwarded"] = str(programme.kind_label)
+    if programme.duration:
+        data["timeToComplete"] = _DURATION[programme.duration_unit].format(
+            programme.duration
+        )
+    codes = []
+    for name, (field, _label) in programme.LANGUAGES.items():
+        if getattr(programme, field):
+            codes += [c for c in _LANGUAGE_CODES[name] if c not in codes]
+    if codes:
+        data["inLanguage"] = codes
+    if programme.tuition is not None:
+        data["offers"] = {
+            "@type": "Offer",
+            "category": "Tuition",
+            "price": programme.tuition,
+            "priceCurrency": "CNY",
+        }
+    intakes = list(programme.intakes.all())
+    if intakes:
+        data["startDate"] = intakes[0].starts.isoformat()
+        deadlines = [i.deadline for i in intakes if i.deadline]
+        if deadlines:
+            data["applicationDeadline"] = min(deadlines).isoformat()
+    if programme.min_age or programme.max_age:
+        # schema.org writes "18-35", or "18-" with no upper bound.
+        low, high = programme.min_age or 0, programme.max_age or ""
+        data["typicalAgeRange"] = f"{low}-{high}"
+    if programme.prior_education:
+        data["programPrerequisites"] = programme.prior_education
+    return as_script(data)

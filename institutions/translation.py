@@ -1,7 +1,16 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from .bridge import BridgeOffer
-from .models import Fact, FormerName, Institution, Programme, School, Section, Signatory
+from .models import (
+    Fact,
+    FormerName,
+    Institution,
+    Programme,
+    Scholarship,
+    School,
+    Section,
+    Signatory,
+)
 
 
 @register(Institution)
@@ -38,7 +47,12 @@ class SchoolTranslation(TranslationOptions):
 
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "prior_education")
+
+
+@register(Scholarship)
+class ScholarshipTranslation(TranslationOptions):
+    fields = ("name", "covers")
 
 
 @register(BridgeOffer)

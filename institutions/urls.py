@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import programme_views, views
 from .models import Section
 
 
@@ -25,6 +25,15 @@ urlpatterns = [
         "institutions/<slug:slug>/",
         views.InstitutionDetailView.as_view(),
         name="detail",
+    ),
+    path(
+        "programmes/", programme_views.ProgrammeSearchView.as_view(), name="programmes"
+    ),
+    path("compare/", programme_views.CompareView.as_view(), name="compare"),
+    path(
+        "institutions/<slug:slug>/programmes/<slug:programme>/",
+        programme_views.ProgrammeDetailView.as_view(),
+        name="programme",
     ),
     path(
         "institutions/<slug:slug>/<section:section>/",

@@ -21,8 +21,8 @@ from django.views.generic import DetailView, TemplateView
 from portal.context_processors import site
 from portal.pagecache import cached_page
 
-from .forms import DirectoryForm, province_choices
-from .models import Institution, Section, in_contract_order
+from .forms import DirectoryForm, offered, province_choices
+from .models import Institution, Programme, Section, in_contract_order
 from .structured_data import structured_data
 
 PAGE_SIZE = 20
@@ -57,14 +57,21 @@ class HomeView(TemplateView):
     template_name = "institutions/home.html"
 
     def get_queryset(self):
+        # A card shows only the levels of a college's programmes (some 30
+        # each at size): the rest of each programme is not read.
+        levels = Prefetch(
+            "programmes", queryset=Programme.objects.only("institution_id", "kind")
+        )
         return Institution.objects.published().prefetch_related(
-            "facts", "programmes", published_sections()
+            "facts", levels, published_sections()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = DirectoryForm(
-            self.request.GET, provinces=province_choices(get_language())
+            self.request.GET,
+            provinces=province_choices(get_language()),
+            kinds=offered()["kinds"],
         )
         form.is_valid()
         paginator = Paginator(form.filter(self.get_queryset()), PAGE_SIZE)
@@ -180,7 +187,13 @@ class InstitutionMixin:
 @method_decorator(cached_page(), name="dispatch")
 class InstitutionDetailView(InstitutionMixin, DetailView):
     template_name = "institutions/institution_detail.html"
-    lists = ("facts", "former_names", "schools", "programmes", published_sections())
+    lists = (
+        "facts",
+        "former_names",
+        "schools",
+        "programmes",
+        published_sections(),
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

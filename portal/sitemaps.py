@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from institutions.models import Institution, Section
+from institutions.models import Institution, Programme, Section
 
 
 class PortalSitemap(Sitemap):
@@ -16,7 +16,7 @@ class HomeSitemap(PortalSitemap):
     priority = 1.0
 
     def items(self):
-        return ["institutions:home"]
+        return ["institutions:home", "institutions:programmes"]
 
     def location(self, item):
         return reverse(item)
@@ -46,8 +46,23 @@ class SectionSitemap(PortalSitemap):
         return obj.institution.updated_at
 
 
+class ProgrammeSitemap(PortalSitemap):
+    priority = 0.6
+
+    def items(self):
+        return (
+            Programme.objects.filter(institution__is_published=True)
+            .select_related("institution")
+            .order_by("institution__order", "institution__slug", "order", "id")
+        )
+
+    def lastmod(self, obj):
+        return obj.institution.updated_at
+
+
 sitemaps = {
     "home": HomeSitemap,
     "institutions": InstitutionSitemap,
     "sections": SectionSitemap,
+    "programmes": ProgrammeSitemap,
 }

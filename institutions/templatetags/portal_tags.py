@@ -48,3 +48,12 @@ def logo(institution, size=64, loading="lazy"):
 @register.filter
 def paragraphs(text):
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+@register.filter
+def grouped(number):
+    """A whole number with its thousands grouped: 15,000."""
+    try:
+        return f"{int(number):,}"
+    except (TypeError, ValueError):
+        return number

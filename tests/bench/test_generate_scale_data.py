@@ -76,6 +76,25 @@ def test_delegations_give_visit_dates_and_some_inquiries_a_phone(generated):
     assert phones and all(re.fullmatch(r"\+[1-9][0-9]{6,14}", p) for p in phones)
 
 
+def test_its_programmes_have_fees_deadlines_languages_and_scholarships(generated):
+    new = Programme.objects.exclude(institution__slug__in=generated)
+    per_college = new.order_by().values("institution").annotate(n=Count("pk"))
+    assert all(25 <= row["n"] <= 35 for row in per_college)
+    assert not new.filter(tuition=None).exists()
+    assert not new.filter(intakes=None).exists()
+    assert new.filter(taught_in_english=True).exists()
+    assert new.filter(taught_in_chinese=True).exists()
+    assert new.filter(scholarships__provider="csc").exists()
+    for programme in new.filter(scholarships__provider="college")[:20]:
+        for scholarship in programme.scholarships.all():
+            assert CHINESE.search(scholarship.name_zh_hans)
+            assert not CHINESE.search(scholarship.name_en)
+    # Each has its own address within its college.
+    for row in per_college:
+        slugs = new.filter(institution=row["institution"]).values_list("slug")
+        assert len(set(slugs)) == row["n"]
+
+
 def test_it_spreads_inquiries_over_every_college_the_way_real_ones_are(generated):
     inquiries = Inquiry.objects.all()
 

@@ -48,7 +48,9 @@ def add_colleges(count, province=("Sichuan", "四川省"), kind="bachelor"):
         for section_kind, title in (("about", "About"), ("why_us", "Why us"))
     )
     Programme.objects.bulk_create(
-        Programme(institution=college, name_en="Engineering", kind=kind)
+        Programme(
+            institution=college, name_en="Engineering", slug="engineering", kind=kind
+        )
         for college in colleges
     )
     return colleges

@@ -1,5 +1,6 @@
 """The seed loader: idempotent, respectful of staff edits, faithful to the sources."""
 
+import datetime
 import hashlib
 import html
 import re
@@ -201,13 +202,23 @@ def test_it_fills_in_fields_added_since_a_college_was_first_seeded(seeded):
     assert college.province_zh_hans == "浙江省"
 
 
-def test_it_gives_every_seeded_programme_a_kind(seeded):
+def test_it_gives_seeded_programmes_the_levels_the_sources_support(seeded):
     kinds = Programme.objects.values_list("kind", flat=True)
-    assert kinds and all(kind in Programme.Kind.values for kind in kinds)
+    assert all(kind in ("", *Programme.Kind.values) for kind in kinds)
+    # BJUT's eight discipline areas are fields of study, of no one level.
     bjut = Programme.objects.filter(
         institution__slug="beijing-university-of-technology"
     )
-    assert set(bjut.values_list("kind", flat=True)) == {"bachelor"}
+    assert bjut.count() == 8
+    assert set(bjut.values_list("kind", flat=True)) == {""}
+    # BPU: six undergraduate majors (bachelor's), over 30 junior-college
+    # ones; the seven specialty groups span both levels.
+    bpu = Programme.objects.filter(institution__slug="beijing-polytechnic-university")
+    assert list(bpu.exclude(kind="").values_list("kind", flat=True)) == [
+        "bachelor",
+        "diploma",
+    ]
+    assert bpu.filter(kind="", name_zh_hans__endswith="专业群").count() == 7
 
 
 def test_it_records_where_each_section_came_from_and_whether_it_is_translated(seeded):
@@ -302,3 +313,75 @@ def test_the_campus_area_agrees_in_both_languages(seeded, client):
     assert "acres" not in english
     assert normalise("1,867.82 mu (about 124.5 hectares)") in english
     assert normalise("1867.82亩（约124.5公顷）") in chinese
+
+
+PROGRAMME_SEED = """
+slug = "ok"
+[name]
+en = "OK College"
+
+[[scholarships]]
+provider = "college"
+deadline = 2027-04-30T23:59:00
+[scholarships.name]
+en = "OK Scholarship"
+zh-hans = "OK学院奖学金"
+
+[[programmes]]
+kind = "bachelor"
+languages = ["chinese", "bilingual"]
+duration = 4
+tuition = 18000
+hsk_level = 0
+english_test = "IELTS"
+english_score = 5.5
+scholarships = ["OK Scholarship"]
+[programmes.name]
+en = "Mechanical Engineering"
+zh-hans = "机械工程"
+[programmes.prior_education]
+en = "A senior high school diploma"
+zh-hans = "高中毕业"
+[[programmes.intakes]]
+starts = 2027-09-01
+deadline = 2027-06-30T23:59:00
+"""
+
+
+def test_it_reads_a_programmes_details_intakes_and_scholarships(db, tmp_path):
+    from decimal import Decimal
+
+    from institutions.models import Scholarship
+
+    (tmp_path / "ok.toml").write_text(PROGRAMME_SEED)
+    load_seeds(tmp_path)
+    programme = Programme.objects.get()
+    assert programme.slug == "mechanical-engineering"
+    assert programme.taught_in_chinese and programme.taught_bilingual
+    assert not programme.taught_in_english
+    assert (programme.duration, programme.tuition, programme.hsk_level) == (4, 18000, 0)
+    assert programme.english_score == Decimal("5.5")
+    assert programme.prior_education_zh_hans == "高中毕业"
+    intake = programme.intakes.get()
+    # Written without an offset: Beijing time, 15:59 UTC.
+    assert intake.deadline.astimezone(datetime.UTC).hour == 15
+    assert list(programme.scholarships.all()) == [Scholarship.objects.get()]
+    report = load_seeds(tmp_path)
+    assert report.created == report.updated == 0
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ("tuition = 18000", 'tuition = "cheap"'),
+        ("hsk_level = 0", "hsk_level = 12"),
+        ('languages = ["chinese", "bilingual"]', 'languages = ["klingon"]'),
+        ('scholarships = ["OK Scholarship"]', 'scholarships = ["Nobody\'s"]'),
+        ("starts = 2027-09-01", 'starts = "September"'),
+    ],
+)
+def test_it_refuses_a_programme_detail_it_cannot_use(db, tmp_path, change, message):
+    (tmp_path / "ok.toml").write_text(PROGRAMME_SEED.replace(change, message))
+    with pytest.raises(SeedError):
+        load_seeds(tmp_path)
+    assert not Institution.objects.exists()

@@ -63,6 +63,8 @@ def test_a_change_in_the_admin_shows_at_once(seeded, client, root):
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data["name_en"] = "Automotive Mechatronics with German Partners"
+    # As the browser posts it: the (empty) list of intakes.
+    data.update({"intakes-TOTAL_FORMS": "0", "intakes-INITIAL_FORMS": "0"})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
