@@ -3,10 +3,12 @@
 import json
 from pathlib import Path
 
-# The issue's targets, as a share of the bare view's requests per second.
-CACHED_RATIO = 0.7
-UNCACHED_RATIO = 0.1
-INQUIRY_RATIO = 0.15
+# Issue 12's targets, as a share of the bare view's requests per second: the
+# pages the page cache serves, and a page rendered afresh (after a content
+# change, or never cached). The inquiry cycle has no ratio target: it passes
+# with no errors and none lost.
+CACHED_RATIO = 0.8
+UNCACHED_RATIO = 0.05
 WORKER_RSS_MB = 80
 
 
@@ -37,6 +39,9 @@ def page_row(name, path, kind, result, bare_rps, target):
 def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, failures):
     """The inquiry POSTs: inquiries per second (a full form → POST →
     confirmation cycle each), errors and whether any acknowledged one is lost.
+
+    The ratio to the bare view is shown, not judged: the row passes when no
+    request failed and every acknowledged inquiry was saved.
     """
     rate = confirmed / result.duration_s if result.duration_s else 0.0
     ratio = rate / bare_rps if bare_rps else 0.0
@@ -60,26 +65,9 @@ def inquiry_row(result, bare_rps, *, acknowledged, confirmed, saved, missing, fa
         "missing_references": missing[:20],
         "bare_requests_per_s": round(bare_rps, 1),
         "ratio": round(ratio, 3),
-        "target": INQUIRY_RATIO,
-        "passed": ratio >= INQUIRY_RATIO and errors == 0 and lost == 0,
+        "target": None,
+        "passed": errors == 0 and lost == 0,
     }
-
-
-def floor_row(result, bare_rps, *, acknowledged, confirmed, saved, failures):
-    """The same cycle posted to the benchmark's floor view (bench/views.py),
-    which only saves: how close any inquiry can come to the bare view on this
-    machine. Measured for comparison; it has no target of its own."""
-    row = inquiry_row(
-        result,
-        bare_rps,
-        acknowledged=acknowledged,
-        confirmed=confirmed,
-        saved=saved,
-        missing=[],
-        failures=failures,
-    )
-    row.update(name="inquiry floor", kind="floor", target=None, passed=None)
-    return row
 
 
 def memory_row(rss_by_pid):
@@ -146,18 +134,9 @@ def markdown(report):
         f"| inquiry (GET form, POST, GET confirmation) | `{q['path']}` | "
         f"{q['inquiries_per_s']:,.1f} inquiries/s | {q['p50_ms']:.1f} | "
         f"{q['p99_ms']:.1f} | {q['bare_requests_per_s']:,.0f} | "
-        f"{q['ratio']:.3f} | ≥ {q['target']:g} | "
-        f"{_verdict(q['passed'])} |"
+        f"{q['ratio']:.3f} | {_ratio_target(q['target'])} | "
+        f"{_verdict(q['passed'])} ({q['errors']} errors, {q['lost']} lost) |"
     )
-    floor = report.get("inquiry_floor")
-    if floor:
-        lines.append(
-            f"| inquiry floor: the same cycle, posted to a view that only saves "
-            f"| `{floor['path']}` | {floor['inquiries_per_s']:,.1f} inquiries/s | "
-            f"{floor['p50_ms']:.1f} | {floor['p99_ms']:.1f} | "
-            f"{floor['bare_requests_per_s']:,.0f} | {floor['ratio']:.3f} "
-            "| — | — |"
-        )
     mem = report["memory"]
     memory_verdict = _verdict(mem["passed"])
     workers = ", ".join(f"{mb:.0f}" for mb in mem["workers"].values() if mb is not None)
@@ -166,9 +145,9 @@ def markdown(report):
         f"Inquiries: {q['clients']} concurrent clients for {q['duration_s']} s: "
         f"{q['acknowledged']:,} acknowledged (303), {q['inquiries']:,} references read "
         f"from the confirmation, {q['saved']:,} saved, {q['errors']} errors, "
-        f"{q['lost']} lost.",
+        f"{q['lost']} lost (no ratio target: it passes with no errors and none "
+        "lost).",
         "",
-        *_floor_lines(floor),
         f"Worker memory after the load (VmRSS, MiB): {workers}; largest "
         f"{mem['largest_mb']} (target ≤ {mem['target_mb']}): {memory_verdict}.",
         "",
@@ -179,22 +158,6 @@ def markdown(report):
     lines += [f"- {note}" for note in report["notes"]]
     lines.append("")
     return "\n".join(lines)
-
-
-def _floor_lines(floor):
-    if not floor:
-        return []
-    return [
-        "Inquiry floor: the same clients and cycle, the form posted to "
-        "`/bench/floor/`, which checks the CSRF token, looks the college up, "
-        "saves the name and address posted with one ORM INSERT and answers "
-        "303, then a confirmation of one line: no validation, rate limit, "
-        "duplicate check, mail or page template. It is the most any inquiry "
-        f"can reach here: {floor['inquiries_per_s']:,.1f} inquiries/s, "
-        f"{floor['ratio']:.3f} of the bare view; {floor['saved']:,} saved of "
-        f"{floor['acknowledged']:,} acknowledged, {floor['errors']} errors.",
-        "",
-    ]
 
 
 def _first_hit_lines(first_hits):

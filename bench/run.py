@@ -2,7 +2,7 @@
 
 The steps, in order:
 1. prepare the bench's own database (seeds plus scale data, generated once);
-2. start gunicorn with bench/settings.py (the bare view and the floor mounted);
+2. start gunicorn with bench/settings.py (the bare view mounted);
 3. for the bare view and each page: a warm-up, then wrk for a bounded time;
    bare view and pages alternate, and each page is reported as a ratio of
    the bare runs either side of it (the machine is shared and noisy; the
@@ -10,7 +10,8 @@ The steps, in order:
 4. the same pages with the page cache turned off: what a first hit after a
    change costs;
 5. inquiries from 16 concurrent clients, then a count in the database that
-   every acknowledged one was saved;
+   every acknowledged one was saved (no ratio target: no errors and none
+   lost is the pass);
 6. each worker's memory (VmRSS) after all that load;
 7. the admin list and dashboard timed at scale (``time_admin``);
 8. JSON and Markdown under ``var/bench/``.
@@ -137,11 +138,21 @@ def public_pages(slug, section):
     ]
 
 
-TARGETS = {
-    "cached": reports.CACHED_RATIO,
-    "uncached": reports.UNCACHED_RATIO,
-    "rendered": reports.UNCACHED_RATIO,
-}
+# Issue 12 names these as the cached pages: each is held to the cached target
+# by its name, even when it is not cached (the form, which carries the
+# visitor's CSRF token), so that the report shows the shortfall.
+CACHED_TARGET_PAGES = ("home", "profile", "section", "form")
+
+
+def target(name, kind):
+    """The ratio a page's row is held to: the cached target for a page the
+    page cache serves or one the issue names, the uncached target for a page
+    rendered every time and for every page with the page cache off."""
+    if kind == "uncached":
+        return reports.UNCACHED_RATIO
+    if kind == "cached" or name in CACHED_TARGET_PAGES:
+        return reports.CACHED_RATIO
+    return reports.UNCACHED_RATIO
 
 
 def measure_bare(server, args):
@@ -167,7 +178,7 @@ def measure_pages(server, pages, args, bare_runs, kind_override=None):
         bare_runs.append(measure_bare(server, args))
         bare_rps = (bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s) / 2
         label = name if kind_override is None else f"{name}, page cache off"
-        row = reports.page_row(label, path, kind, result, bare_rps, TARGETS[kind])
+        row = reports.page_row(label, path, kind, result, bare_rps, target(name, kind))
         row["bare_requests_per_s"] = round(bare_rps, 1)
         rows.append(row)
         log(f"  ratio {row['ratio']}")
@@ -209,9 +220,8 @@ def first_hits_after_a_change(base_url, pages, slug, rounds=10):
     ]
 
 
-def measure_inquiries(server, form_path, args, out_dir, run_tag, post_path=None):
-    """The inquiry cycle from CLIENTS clients; ``post_path``: post the form
-    there instead of to the form's own address (the floor)."""
+def measure_inquiries(server, form_path, args, out_dir, run_tag):
+    """The inquiry cycle from CLIENTS clients, and the references read."""
     refs_file = Path(out_dir) / f"references-{run_tag}.txt"
     result = wrk.run(
         server.base_url + form_path,
@@ -221,7 +231,6 @@ def measure_inquiries(server, form_path, args, out_dir, run_tag, post_path=None)
         script="inquiry.lua",
         env={
             "BENCH_FORM_PATH": form_path,
-            "BENCH_POST_PATH": post_path or form_path,
             "BENCH_RUN": run_tag,
             "BENCH_REFS_FILE": str(refs_file),
         },
@@ -296,7 +305,7 @@ def main(argv=None):
     connections.close_all()
 
     page_list = public_pages(slug, database.first_section_slug(slug))
-    form_path = page_list[3][1]
+    form_path = dict(page_list)["form"]
     run_tag = started.strftime("%Y%m%d%H%M%S")
     server = Server(env, port, args.workers, out_dir / "server.log")
     with server:
@@ -313,21 +322,6 @@ def main(argv=None):
             bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s
         ) / 2
         rss = server.worker_rss_mb()
-        log("inquiry floor")
-        floor_tag = f"{run_tag}floor"
-        floor_path = f"/bench/floor/{slug}/inquire/"
-        floor_result, floor_references = measure_inquiries(
-            server,
-            form_path,
-            args,
-            out_dir,
-            floor_tag,
-            post_path=floor_path,
-        )
-        bare_runs.append(measure_bare(server, args))
-        floor_bare_rps = (
-            bare_runs[-2].requests_per_s + bare_runs[-1].requests_per_s
-        ) / 2
         log("first hits after a change")
         cached_pages = [p for p in pages if p[2] == "cached"]
         first_hits = first_hits_after_a_change(server.base_url, cached_pages, slug)
@@ -353,16 +347,6 @@ def main(argv=None):
         failures=extra.get("failures", {}),
     )
     inquiry.update(path=form_path, clients=CLIENTS)
-    floor_extra = floor_result.extra.get("inquiries", {})
-    floor = reports.floor_row(
-        floor_result,
-        floor_bare_rps,
-        acknowledged=floor_extra.get("acknowledged", 0),
-        confirmed=len(floor_references),
-        saved=database.count_run_inquiries(floor_tag),
-        failures=floor_extra.get("failures", {}),
-    )
-    floor.update(path=floor_path, clients=CLIENTS)
     connections.close_all()
     log("admin timings")
     admin = admin_timings(env, args.admin_repeat)
@@ -397,7 +381,6 @@ def main(argv=None):
         },
         "pages": [bare_row, *page_results, *uncached_rows],
         "inquiries": inquiry,
-        "inquiry_floor": floor,
         "memory": reports.memory_row(rss),
         "first_hits": first_hits,
         "admin": admin,
@@ -424,19 +407,39 @@ NOTES = [
     "bare), and each page's ratio uses the mean of the two bare runs either "
     "side of it (shown as *bare req/s*); the bare row gives the mean and the "
     "median latencies of all its runs.",
+    "Targets (issue 12, replacing the retired 0.7, 0.1 and 0.15): the cached "
+    "pages (home, profile, section, form) at least 0.8 of the bare view each; "
+    "a page rendered after a content change (the *page cache off* rows) and a "
+    "page never cached (the status page, any search) at least 0.05; the "
+    "inquiry cycle has no ratio target, it passes with no errors and none "
+    "lost; every admin list page, filter and search and the dashboard within "
+    "300 ms median; each worker at most 80 MB.",
+    "For scale: Wagtail's bakerydemo, rendering its pages, measured 0.008–0.022 "
+    "of the bare view on this machine.",
     "A page is *cached* when its second request is a hit in the pages cache "
-    "(`X-Page-Cache: hit`); any other page is rendered on every request and "
-    "held to the uncached target.",
+    "(`X-Page-Cache: hit`) and held to the cached target; any other page is "
+    "rendered on every request and held to the uncached target, except the "
+    "form, held to the cached target by its name.",
+    "The inquiry form is not page-cached: each form carries the visitor's own "
+    "CSRF token, which a page shared by every visitor cannot, and the portal "
+    "renders it every time rather than drive Django's CSRF middleware by hand "
+    "(issue 12). Its row is still held to the cached target of 0.8, so that "
+    "the report shows how far short of that goal it is. Its list of "
+    "nationalities is a `{% cache %}` fragment (below).",
     "Page cache off: the cached pages again, served by a second start of the "
     "same server whose pages cache keeps nothing (Django's dummy cache, "
     "`BENCH_PAGE_CACHE=off` in `bench/settings.py`), so that every request "
     "renders its page as the first request after a content change does, "
-    "less the one write of the rendered page to the cache. The directory's "
-    "college cards stay cached in each worker (`institutions/cards.py`, keyed "
-    "by what each card shows): this is the first request after a change to a "
-    "college not on the page; a change to one on it renders that one card "
-    "again, which the next table includes (the college saved is on the first "
-    "page).",
+    "less the one write of the rendered page to the cache. Only the pages "
+    "cache is off: the template fragments (`{% cache %}`, the "
+    "`template_fragments` cache of `portal/settings.py`, in each worker's "
+    "memory) are kept as in production. They are the home page's college "
+    "cards, each keyed on its college's `updated_at` and the language, and "
+    "the form's list of nationalities, keyed on the language; the profile "
+    "and section pages have none and are rendered whole. So the home row is "
+    "the first request after a change to a college not on the page; a "
+    "change to one on it renders that one card again, which the next table "
+    "includes (the college saved is on the first page).",
     "First hit after a change: a college is saved through the ORM (as the "
     "admin does), then each cached page is requested once (expected: a miss) "
     "and once more (a hit); ten rounds, one request at a time, medians.",

@@ -1,5 +1,5 @@
-"""The portal's addresses with the benchmark's views in front (bench/views.py):
-the root URLconf of bench/settings.py only."""
+"""The portal's addresses with the benchmark's bare view in front
+(bench/views.py): the root URLconf of bench/settings.py only."""
 
 from django.urls import path
 
@@ -11,13 +11,6 @@ from . import views
 
 urlpatterns = [
     path("bench/bare", views.bare),
-    path(
-        "bench/floor/<slug:slug>/inquire/",
-        views.floor_inquiry,
-        name="bench-floor-inquiry",
-    ),
-    # The bench's script expects "/inquiries/sent/" in the 303's Location.
-    path("bench/floor/inquiries/sent/", views.floor_sent, name="bench-floor-sent"),
     # Spread, not include(): LocaleMiddleware looks for the language prefix
     # in the root URLconf's own patterns.
     *portal_urlpatterns,

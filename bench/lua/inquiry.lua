@@ -6,13 +6,11 @@
 -- one connection and its own cycle. Every inquiry comes from its own
 -- X-Forwarded-For address, believed because the server trusts 127.0.0.1 as
 -- its proxy, so the per-address rate limit stays on and is never hit.
--- Settings come from the environment: BENCH_FORM_PATH, BENCH_POST_PATH
--- (where the form is posted; the form's own address unless given),
--- BENCH_RUN (a tag in every e-mail address) and BENCH_REFS_FILE (where
+-- Settings come from the environment: BENCH_FORM_PATH (where the form is
+-- got and posted), BENCH_RUN (a tag in every e-mail address) and BENCH_REFS_FILE (where
 -- done() writes the references read).
 
 local form_path = os.getenv("BENCH_FORM_PATH")
-local post_path = os.getenv("BENCH_POST_PATH") or form_path
 local run_tag = os.getenv("BENCH_RUN")
 local refs_file = os.getenv("BENCH_REFS_FILE")
 local origin = "http://" .. wrk.host .. ":" .. wrk.port
@@ -65,7 +63,7 @@ function request()
       "&kind=study&full_name=Bench+Applicant&email=" .. email:gsub("@", "%%40") ..
       "&nationality=DE&program=&intake=&organization=&group_size=" ..
       "&message=Which+programmes+are+taught+in+English%3F&consent=on&website="
-    return wrk.format("POST", post_path, {
+    return wrk.format("POST", form_path, {
       ["Content-Type"] = "application/x-www-form-urlencoded",
       ["Cookie"] = cookie_header(),
       ["Origin"] = origin,

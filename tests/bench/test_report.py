@@ -1,13 +1,17 @@
 """The benchmark's arithmetic and reports (the measuring itself is `make bench`)."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from bench import report
+from bench import report, run
 from bench.audit import calibrated_slowdown, scores, shortfalls
 from bench.server import parse_vmrss_mb
 from bench.wrk import WrkResult, parse_output
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 WRK_STDOUT = """\
 Running 10s test @ http://127.0.0.1:8123/en/
@@ -49,16 +53,48 @@ def test_vmrss_is_read_in_mib():
 
 
 def test_page_passes_on_its_ratio_to_the_bare_view():
-    fast = report.page_row("home", "/en/", "cached", result(2400), 300.0, 0.7)
-    slow = report.page_row("home", "/en/", "cached", result(1800), 300.0, 0.7)
+    fast = report.page_row("home", "/en/", "cached", result(2400), 300.0, 0.8)
+    slow = report.page_row("home", "/en/", "cached", result(2250), 300.0, 0.8)
     assert fast["ratio"] == 0.8 and fast["passed"] is True
-    assert slow["ratio"] == 0.6 and slow["passed"] is False
+    assert slow["ratio"] == 0.75 and slow["passed"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "target"),
+    [
+        ("home", "cached", 0.8),
+        ("section", "cached", 0.8),
+        ("programmes", "cached", 0.8),
+        # Rendered every time, but one of the issue's cached pages.
+        ("form", "rendered", 0.8),
+        ("status", "rendered", 0.05),
+        ("programme search", "rendered", 0.05),
+        ("home", "uncached", 0.05),
+    ],
+)
+def test_each_page_is_held_to_issue_12s_target(name, kind, target):
+    assert run.target(name, kind) == target
+
+
+def test_a_form_rendered_every_time_fails_the_cached_target():
+    # 0.5 of the bare view: ten times the uncached target, short of 0.8.
+    row = report.page_row(
+        "form", "/f/", "rendered", result(1500), 300.0, run.target("form", "rendered")
+    )
+    assert row["passed"] is False
+
+
+def test_a_page_rendered_afresh_passes_at_a_twentieth_of_the_bare_view():
+    rendered = run.target("status", "rendered")
+    fair = report.page_row("status", "/s/", "rendered", result(160), 300.0, rendered)
+    slow = report.page_row("status", "/s/", "rendered", result(140), 300.0, rendered)
+    assert fair["passed"] is True and slow["passed"] is False
 
 
 def test_a_fast_page_with_errors_fails():
     errors = {"connect": 0, "read": 0, "write": 0, "status": 5}
     row = report.page_row(
-        "home", "/en/", "cached", result(2900, errors=errors), 300.0, 0.7
+        "home", "/en/", "cached", result(2900, errors=errors), 300.0, 0.8
     )
     assert row["passed"] is False and row["errors"] == 5
 
@@ -74,6 +110,13 @@ def test_inquiry_rate_counts_completed_cycles():
     assert row["inquiries_per_s"] == 50.0
     assert row["ratio"] == round(50 / 300, 3)
     assert row["passed"] is True
+
+
+def test_inquiries_have_no_ratio_target_only_errors_and_losses_fail():
+    # 2 inquiries a second, 0.007 of the bare view: shown, not judged.
+    row = inquiries(acknowledged=20, confirmed=20, saved=20)
+    assert row["ratio"] == 0.007
+    assert row["target"] is None and row["passed"] is True
 
 
 def test_an_acknowledged_inquiry_missing_from_the_database_fails():
@@ -96,7 +139,7 @@ def sample_report():
     bare = report.page_row(
         "bare view", "/bench/bare", "bare", result(3000), 300.0, None
     )
-    home = report.page_row("home", "/en/", "cached", result(1800), 300.0, 0.7)
+    home = report.page_row("home", "/en/", "cached", result(1800), 300.0, 0.8)
     home["bare_requests_per_s"] = 300.0
     q = inquiries()
     q.update(path="/en/institutions/x/inquire/", clients=16)
@@ -127,7 +170,11 @@ def sample_report():
 def test_markdown_shows_each_row_with_its_verdict(tmp_path):
     data = sample_report()
     md = report.write(data, tmp_path, "20260101-000000")
-    assert "| home | `/en/` | 180 | 2.5 | 9.9 | 300 | 0.60 | ≥ 0.7 | **FAIL** |" in md
+    assert "| home | `/en/` | 180 | 2.5 | 9.9 | 300 | 0.60 | ≥ 0.8 | **FAIL** |" in md
+    assert (
+        "| inquiry (GET form, POST, GET confirmation) | `/en/institutions/x/inquire/` "
+        "| 50.0 inquiries/s | 2.5 | 9.9 | 300 | 0.167 | — | pass (0 errors, 0 lost) |"
+    ) in md
     assert "3,004 colleges, 1,000,000 inquiries" in md
     assert "2 × Test CPU" in md
     assert (
@@ -139,28 +186,20 @@ def test_markdown_shows_each_row_with_its_verdict(tmp_path):
     assert report.all_passed(data) is False
 
 
-def test_the_floor_is_shown_beside_the_inquiries_and_judged_by_nothing(tmp_path):
+def test_the_report_passes_when_every_page_meets_its_target(tmp_path):
     data = sample_report()
-    # Far below the target, with the form refused twice: still no verdict.
-    data["inquiry_floor"] = report.floor_row(
-        result(300, seconds=10.0),
-        300.0,
-        acknowledged=12,
-        confirmed=10,
-        saved=12,
-        failures={"post 403": 2},
-    )
-    data["inquiry_floor"].update(path="/bench/floor/x/inquire/", clients=16)
-    md = report.write(data, tmp_path, "20260101-000000")
-    assert (
-        "| inquiry floor: the same cycle, posted to a view that only saves "
-        "| `/bench/floor/x/inquire/` | 1.0 inquiries/s |" in md
-    )
-    assert "| 300 | 0.003 | — | — |" in md
-    assert "0.003 of the bare view; 12 saved of 12 acknowledged, 2 errors." in md
-    home = data["pages"][1]
-    home.update(ratio=0.8, passed=True)
+    assert report.all_passed(data) is False
+    data["pages"][1].update(ratio=0.8, passed=True)
     assert report.all_passed(data) is True
+    data["inquiries"] = inquiries(failures={"post 403": 2})
+    assert report.all_passed(data) is False
+
+
+def test_every_file_the_notes_name_exists():
+    named = re.findall(r"`([\w/]+\.\w+)`", " ".join(run.NOTES))
+    assert "portal/settings.py" in named
+    for path in named:
+        assert (BASE_DIR / path).is_file(), path
 
 
 def lighthouse_result(performance=1.0, lcp_score=1.0):
