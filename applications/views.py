@@ -38,7 +38,9 @@ logger = logging.getLogger(__name__)
 # could not be written (a database failover at that moment gave a 400).
 SENT_COOKIE = "inquiry_sent"
 SENT_COOKIE_SALT = "applications.inquiry-sent"
-SENT_COOKIE_MAX_AGE = 24 * 60 * 60
+# Short: the page shows the applicant's address and reference to whoever
+# uses the same browser next (a library's, a school's).
+SENT_COOKIE_MAX_AGE = 15 * 60
 
 # What each status means to the applicant, in plain words. Spam is shown as
 # merely closed: the status page must not teach a robot what we think of it.
@@ -221,4 +223,13 @@ def inquiry_status(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "applications/privacy.html")
+    return render(
+        request,
+        "applications/privacy.html",
+        {
+            "closed_days": settings.PORTAL_RETENTION_CLOSED_DAYS,
+            "untouched_days": settings.PORTAL_RETENTION_UNTOUCHED_DAYS,
+            "backup_count": settings.PORTAL_BACKUP_KEEP,
+            "version": settings.PRIVACY_NOTICE_VERSION,
+        },
+    )

@@ -376,6 +376,22 @@ if ADMIN_PATH.split("/")[0] in {
 INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW = env_int("PORTAL_INQUIRY_RATE_WINDOW", 600)
 
+# Retention, as the privacy notice states it (`manage.py purge_inquiries
+# --apply`, daily from cron): a closed inquiry is anonymised this many days
+# after its last status change, an open one after this many days untouched.
+PORTAL_RETENTION_CLOSED_DAYS = env_int("PORTAL_RETENTION_CLOSED_DAYS", 365)
+PORTAL_RETENTION_UNTOUCHED_DAYS = env_int("PORTAL_RETENTION_UNTOUCHED_DAYS", 730)
+# Backups keep what the purge removed: `make backup` keeps only the newest
+# this many archives.
+PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
+
+# The privacy notice's version, stored with each applicant's consent. It must
+# change with the text of applications/templates/applications/privacy.html:
+# the hash beside it is that file's SHA-256, which a test compares, so that
+# the text cannot change without a new version (change both together).
+PRIVACY_NOTICE_VERSION = "2026-12-04"
+PRIVACY_NOTICE_SHA256 = "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"
+
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG)
