@@ -390,7 +390,7 @@ PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
 # the hash beside it is that file's SHA-256, which a test compares, so that
 # the text cannot change without a new version (change both together).
 PRIVACY_NOTICE_VERSION = "2026-12-04"
-PRIVACY_NOTICE_SHA256 = "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"
+PRIVACY_NOTICE_SHA256 = "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"  # noqa: E501
 
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.
