@@ -51,6 +51,8 @@ history_a                    login      A          gone       gone        A
 history_b                    login      gone       B          gone        B
 delete_page_a                login      403        403        403         A
 delete_page_b                login      403        403        403         B
+anonymise_page_a             login      A          gone       gone        A
+anonymise_page_b             login      gone       B          gone        B
 view_on_site_b               login      404        404        404         404
 event_list                   login      404        404        404         404
 dashboard                    login      A          B          -           AB
@@ -69,6 +71,7 @@ membership_change_a          login      403        403        403         -
 user_list                    login      403        403        403         -
 user_change_officer_b        login      403        403        403         -
 institution_list             login      403        403        403         -
+audit_list                   login      403        403        403         -
 password_change              login      -          -          -           -
 # bulk actions on both inquiries at once
 action_move_to_in_review     login      A          B          -           AB
@@ -78,6 +81,7 @@ action_assign_to_me          login      A          B          -           AB
 action_export_csv            login      A          B          -           AB
 action_retry_mail            login      A          B          -           AB
 action_delete_selected       login      -          -          -           AB
+action_anonymise_selected    login      A          B          -           AB
 # one inquiry, by its address
 post_change_a                login      A          gone       gone        A
 post_change_b                login      gone       B          gone        B
@@ -87,6 +91,8 @@ post_retry_mail_a            login      A          gone       gone        A
 post_retry_mail_b            login      gone       B          gone        B
 post_delete_a                login      403        403        403         A
 post_delete_b                login      403        403        403         B
+post_anonymise_a             login      A          gone       gone        A
+post_anonymise_b             login      gone       B          gone        B
 """
 
 
@@ -346,6 +352,11 @@ ENDPOINTS = {
         None,
     ),
     "password_change": ("GET", lambda w: admin_url("password_change"), None),
+    "audit_list": (
+        "GET",
+        lambda w: admin_url("applications_auditentry_changelist"),
+        None,
+    ),
 }
 
 
@@ -370,6 +381,7 @@ ENDPOINTS.update(
         "action_export_csv": bulk("export_csv"),
         "action_retry_mail": bulk("retry_mail"),
         "action_delete_selected": bulk("delete_selected", post="yes"),
+        "action_anonymise_selected": bulk("anonymise_selected", post="yes"),
     }
 )
 
@@ -398,6 +410,12 @@ for key in "AB":
             f"post_move_{key.lower()}": one("change", key, MOVE_POST),
             f"post_retry_mail_{key.lower()}": one("retry_mail", key, {}),
             f"post_delete_{key.lower()}": one("delete", key, {"post": "yes"}),
+            f"post_anonymise_{key.lower()}": one("anonymise", key, {"post": "yes"}),
+            f"anonymise_page_{key.lower()}": (
+                "GET",
+                lambda w, key=key: inquiry_url("anonymise", w[key]),
+                None,
+            ),
         }
     )
 
@@ -410,6 +428,8 @@ def _changed(world, endpoint):
         return letters(k for k, row in rows.items() if row is None)
     if any(row is None for row in rows.values()):
         return "deleted?!"
+    if "anonymise" in endpoint:
+        return letters(k for k, row in rows.items() if row.anonymised_at)
     if "retry_mail" in endpoint:
         return letters(k for k in "AB" if world[k].pk in world["mails"])
     if "assign_to_me" in endpoint:
