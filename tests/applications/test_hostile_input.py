@@ -28,6 +28,7 @@ summary at the end of the run.
 import io
 import json
 import re
+import unicodedata
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import pytest
@@ -299,7 +300,9 @@ def inquiry_fields(programmes, other_programmes, terms):
 
 def readable(value, *, lines=False):
     pattern = MULTI_LINE_UNREADABLE if lines else ONE_LINE_UNREADABLE
-    return not pattern.search(value)
+    # A one-line field also refuses invisible formatting characters (Cf).
+    formatting = not lines and any(unicodedata.category(c) == "Cf" for c in value)
+    return not pattern.search(value) and not formatting
 
 
 def submission_is_valid(fields, programmes, terms):
