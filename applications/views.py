@@ -88,14 +88,14 @@ PUBLIC_STATUS = {
 }
 
 
-def rate_limited(request):
+def rate_limited(request, rule):
     response = render(
         request,
         "applications/rate_limited.html",
-        {"window_minutes": max(settings.INQUIRY_RATE_WINDOW // 60, 1)},
+        {"window_minutes": max(rule.window // 60, 1)},
         status=429,
     )
-    response["Retry-After"] = str(settings.INQUIRY_RATE_WINDOW)
+    response["Retry-After"] = str(rule.window)
     return response
 
 
@@ -133,13 +133,18 @@ class InquiryCreateView(View):
 
     def post(self, request, slug):
         self.institution = self.get_institution()
-        if not ratelimit.allow(request, "inquiry"):
-            return rate_limited(request)
+        invalid = ratelimit.refused("inquiry")
+        if ratelimit.exceeded(request, invalid):
+            return rate_limited(request, invalid)
         form = InquiryForm(request.POST, institution=self.institution)
         if not form.is_valid():
+            ratelimit.allow(request, invalid)
             if form.is_trap:
                 logger.info("Inquiry form: trap field filled; nothing saved")
             return self.render_form(form, status=400)
+        # Counted only now: what the limit holds back is inquiries saved.
+        if not ratelimit.allow(request, ratelimit.saved("inquiry")):
+            return rate_limited(request, ratelimit.saved("inquiry"))
         inquiry = submit_inquiry(form)
         response = redirect("applications:inquiry-sent")
         response.status_code = 303  # See Other: the reload of the page is a GET
@@ -196,10 +201,14 @@ def inquiry_status(request):
     context = {"searched": False, "inquiry": None}
     status = 200
     if request.method == "POST":
-        if not ratelimit.allow(request, "status"):
-            return rate_limited(request)
+        invalid = ratelimit.refused("status")
+        if ratelimit.exceeded(request, invalid):
+            return rate_limited(request, invalid)
         form = StatusLookupForm(request.POST)
         if form.is_valid():
+            # Each look-up counts, found or not: that is what stops guessing.
+            if not ratelimit.allow(request, ratelimit.saved("status")):
+                return rate_limited(request, ratelimit.saved("status"))
             inquiry = form.find()
             context["searched"] = True
             if inquiry is not None:
@@ -210,6 +219,7 @@ def inquiry_status(request):
                     status_explanation=explanation,
                 )
         else:
+            ratelimit.allow(request, invalid)
             status = 400
     else:
         # A link from the confirmation may carry the reference, never the

@@ -375,6 +375,10 @@ if ADMIN_PATH.split("/")[0] in {
 # 0 turns it off.
 INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW = env_int("PORTAL_INQUIRY_RATE_WINDOW", 600)
+# Posts the form refuses (typos, robots) count apart, against a more
+# generous limit: a student's mistakes do not use up the limit above.
+INQUIRY_INVALID_RATE_LIMIT = env_int("PORTAL_INQUIRY_INVALID_RATE_LIMIT", 30)
+INQUIRY_INVALID_RATE_WINDOW = env_int("PORTAL_INQUIRY_INVALID_RATE_WINDOW", 600)
 
 # Retention, as the privacy notice states it (`manage.py purge_inquiries
 # --apply`, daily from cron): a closed inquiry is anonymised this many days
@@ -390,7 +394,9 @@ PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
 # the hash beside it is that file's SHA-256, which a test compares, so that
 # the text cannot change without a new version (change both together).
 PRIVACY_NOTICE_VERSION = "2026-12-04"
-PRIVACY_NOTICE_SHA256 = "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"  # noqa: E501
+PRIVACY_NOTICE_SHA256 = (
+    "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"  # noqa: E501
+)
 
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.

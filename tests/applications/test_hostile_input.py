@@ -633,8 +633,10 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
 ):
     college, programmes, others, terms = form_setup
     settings.INQUIRY_RATE_LIMIT = 3
+    settings.INQUIRY_INVALID_RATE_LIMIT = 4
     answers = []
-    window = {"posts": 0}
+    # What each limit counts: inquiries saved, posts the form refused.
+    window = {"saved": 0, "invalid": 0}
 
     @examples(FORM_BODIES_RATE_LIMITED)
     @given(case=bodies(inquiry_fields(programmes, others, terms)))
@@ -642,7 +644,7 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
         body, content_type, fields = case
         if len(answers) % 25 == 0:
             cache.clear()  # a new window: a few more posts get through
-            window["posts"] = 0
+            window.update(saved=0, invalid=0)
         if refused(body, fields):
             # Refused before the view: not counted against the limit.
             answers.append(
@@ -651,8 +653,15 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
                 )
             )
             return
-        window["posts"] += 1
-        if window["posts"] <= settings.INQUIRY_RATE_LIMIT:
+        # Past the limit on refused posts, nothing gets through; under it,
+        # a valid inquiry still needs room under the limit on saved ones.
+        valid = submission_is_valid(fields, programmes, terms)
+        counted = "saved" if valid else "invalid"
+        under = window["invalid"] < settings.INQUIRY_INVALID_RATE_LIMIT and (
+            not valid or window["saved"] < settings.INQUIRY_RATE_LIMIT
+        )
+        if under:
+            window[counted] += 1
             answers.append(
                 check_inquiry_post(
                     client, college, case, "en", programmes, terms, sent_bodies
