@@ -241,6 +241,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_FAILURE_LIMIT", 5)
+# And one address, whatever the accounts, after this many failures within the
+# cool-off (portal.admin_access.SignInHandler); 0 turns it off.
+PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "portal.admin_access.SignInHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_address"
