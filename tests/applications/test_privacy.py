@@ -270,3 +270,26 @@ def test_only_a_superuser_reads_the_audit_record_and_nobody_edits_it(
     assert client.post(change, {"count": 0}).status_code == 403
     assert client.get(reverse("admin:applications_auditentry_add")).status_code == 403
     assert AuditEntry.objects.get().count == 3
+
+
+def test_the_action_on_every_page_of_the_list_anonymises_the_whole_list(
+    client, chen, chongqing, jinhua, inquiry
+):
+    other = make_inquiry(chongqing, full_name="Ana Souza")
+    elsewhere = make_inquiry(jinhua, full_name="Not Chens")
+    client.force_login(chen)
+    data = {
+        "action": "anonymise_selected",
+        "select_across": "1",
+        "_selected_action": [inquiry.pk],
+        "index": "0",
+    }
+
+    confirmation = client.post(LIST, data)
+    assert 'name="select_across" value="1"' in confirmation.content.decode()
+    client.post(LIST, {**data, "post": "yes"})
+
+    assert Inquiry.objects.get(pk=other.pk).anonymised_at is not None
+    assert Inquiry.objects.get(pk=inquiry.pk).anonymised_at is not None
+    assert Inquiry.objects.get(pk=elsewhere.pk).full_name == "Not Chens"
+    assert AuditEntry.objects.get().count == 2
