@@ -544,6 +544,7 @@ def stored_as_sent(inquiry, fields, college):
 @pytest.fixture
 def form_setup(seeded, settings):
     settings.INQUIRY_RATE_LIMIT = 0
+    settings.INQUIRY_INVALID_RATE_LIMIT = 0
     college = seeded[CHONGQING]
     programmes = [str(pk) for pk in college.programmes.values_list("pk", flat=True)]
     others = [
@@ -732,6 +733,7 @@ def test_the_status_page_answers_every_body_and_changes_nothing(
     client, jinhua, settings, sent_bodies
 ):
     settings.INQUIRY_RATE_LIMIT = 0
+    settings.INQUIRY_INVALID_RATE_LIMIT = 0
     inquiry = make_inquiry(jinhua, email="xiaoming@example.com")
     outcomes = {"refused": 0, "found": 0, "not_found": 0, "invalid": 0}
 
