@@ -34,8 +34,15 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import dashboard, emails, exports
-from .models import Inquiry, StaffMembership, display_name, normalise_reference
+from . import dashboard, emails, exports, services
+from .models import (
+    AuditEntry,
+    Inquiry,
+    StaffMembership,
+    audit,
+    display_name,
+    normalise_reference,
+)
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import (
     CollegeScopedAdminMixin,
@@ -359,6 +366,7 @@ SUBMISSION_FIELDS = (
     "message",
     "language",
     "consent_at",
+    "consent_version",
     "created_at",
 )
 EDITABLE_FIELDS = ("assigned_to", "internal_notes")
@@ -406,6 +414,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         "assign_to_me",
         "export_csv",
         "retry_mail",
+        "anonymise_selected",
     ]
     form = InquiryHandlingForm
     fieldsets = (
@@ -425,6 +434,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         (_("Possible duplicates"), {"fields": ("duplicate_links",)}),
         (_("Mail"), {"fields": ("mail_state",)}),
     )
+    anonymise_template = "admin/applications/inquiry/anonymise_confirmation.html"
 
     # -- queryset and permissions -------------------------------------------
 
@@ -648,6 +658,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             context["history"] = self.history_rows(request, obj)
             if self.has_change_permission(request, obj):
                 context["can_retry_mail"] = _mail_pending(obj)
+                context["can_anonymise"] = not obj.anonymised_at
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_rows(self, request, obj):
@@ -698,6 +709,11 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 wrap(require_POST(self.retry_mail_view)),
                 name=f"{prefix}_retry_mail",
             ),
+            path(
+                "<path:object_id>/anonymise/",
+                wrap(self.anonymise_view),
+                name=f"{prefix}_anonymise",
+            ),
             *super().get_urls(),
         ]
 
@@ -736,6 +752,42 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             )
         return response
 
+    def anonymise_view(self, request, object_id):
+        """One inquiry's "anonymise": a confirmation page, then a POST."""
+        obj, response = self._get_changeable(request, object_id)
+        if obj is None:
+            return response
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            self.anonymise_inquiries(request, Inquiry.objects.filter(pk=obj.pk), "")
+            return response
+        if request.method not in ("GET", "HEAD", "POST"):
+            raise PermissionDenied
+        return self.anonymise_confirmation(request, [obj], 1, original=obj)
+
+    def anonymise_confirmation(self, request, shown, count, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Anonymise"),
+            "opts": self.opts,
+            "shown": shown,
+            "count": count,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **extra,
+        }
+        return TemplateResponse(request, self.anonymise_template, context)
+
+    def anonymise_inquiries(self, request, queryset, filters):
+        count = services.anonymise_all(queryset, by=request.user, filters=filters)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d inquiry anonymised.",
+                "%(count)d inquiries anonymised.",
+                count,
+            )
+            % {"count": count},
+        )
+
     def export_view(self, request):
         """The inquiries of the current list, with its filters and search."""
         if not self.has_export_permission(request):
@@ -748,7 +800,18 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                     f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
                 )
             )
-        return exports.csv_response(changelist.get_queryset(request))
+        return self.export(request, changelist.get_queryset(request))
+
+    def export(self, request, queryset, selected=False):
+        """The CSV of ``queryset``, recorded in the audit record."""
+        response = exports.csv_response(queryset)
+        audit(
+            AuditEntry.Action.EXPORT,
+            by=request.user,
+            count=response.rows,
+            filters=describe_filters(request, selected=selected),
+        )
+        return response
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
@@ -813,6 +876,13 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     @admin.action(permissions=["change"], description=_("Assign selected to me"))
     def assign_to_me(self, request, queryset):
         count = queryset.assign_to(request.user, by=request.user)
+        if count:
+            audit(
+                AuditEntry.Action.ASSIGN,
+                by=request.user,
+                count=count,
+                filters=describe_filters(request, selected=True),
+            )
         messages.success(
             request,
             ngettext(
@@ -825,7 +895,29 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["export"], description=_("Export selected to CSV"))
     def export_csv(self, request, queryset):
-        return exports.csv_response(queryset)
+        return self.export(request, queryset, selected=True)
+
+    @admin.action(permissions=["change"], description=_("Anonymise selected"))
+    def anonymise_selected(self, request, queryset):
+        """As Django's "delete selected": a confirmation page first."""
+        if request.POST.get("post") == "yes":
+            self.anonymise_inquiries(
+                request, queryset, describe_filters(request, selected=True)
+            )
+            return None
+        select_across = request.POST.get("select_across") == "1"
+        pending = (
+            queryset.filter(anonymised_at=None).select_related(None).order_by("pk")
+        )
+        return self.anonymise_confirmation(
+            request,
+            list(pending.only("pk", "reference")[:20]),
+            pending.count(),
+            select_across=select_across,
+            selected=[]
+            if select_across
+            else request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        )
 
     @admin.action(
         permissions=["change"], description=_("Send failed or unsent mail again")
@@ -863,6 +955,39 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             messages.info(request, gettext("No mail was waiting to be sent."))
 
 
+# The list's own parameters; any other (a field lookup such as
+# email__startswith) is recorded by name only, and the search box not at
+# all: both may hold an applicant's name or address.
+PLAIN_PARAMETERS = {
+    "state",
+    "status__exact",
+    "institution__id__exact",
+    "kind__exact",
+    "nationality",
+    "language__exact",
+    "assigned",
+    "attention",
+    "created_at__gte",
+    "created_at__lt",
+    "o",
+    "p",
+}
+
+
+def describe_filters(request, *, selected=False):
+    """The list's filters as text, for the audit record: never a value that
+    may be personal data."""
+    parts = ["selected rows"] if selected else []
+    for name, values in sorted(request.GET.lists()):
+        if name in PLAIN_PARAMETERS:
+            parts.append(f"{name}={','.join(values)}")
+        elif name == "q":
+            parts.append("search (terms not recorded)")
+        else:
+            parts.append(f"{name}=…")
+    return "; ".join(parts) or "all rows in scope"
+
+
 def _is_email(text):
     try:
         validate_email(text)
@@ -880,6 +1005,31 @@ def _mail_pending(inquiry):
         or inquiry.confirmation_sent_at is None
         or inquiry.notification_sent_at is None
     )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit record: read by superusers, written by the portal only."""
+
+    list_display = ("at", "by", "action", "count", "filters")
+    list_filter = ("action", ("at", admin.DateFieldListFilter))
+    list_select_related = ("by",)
+    readonly_fields = ("at", "by", "action", "count", "filters")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # ---------------------------------------------------------------------------

@@ -73,7 +73,9 @@ def _subject(template, context):
 
 
 def _reply_to_college(inquiry):
-    return inquiry.institution.admissions_email_list or [settings.DEFAULT_FROM_EMAIL]
+    # The portal's own address is the last resort only: a reply to it (a
+    # request to delete the details) would reach nobody at the college.
+    return notification_recipients(inquiry) or [settings.DEFAULT_FROM_EMAIL]
 
 
 def build_confirmation(inquiry):

@@ -2,10 +2,14 @@
 
 Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark;
 without one, Chinese names come out as mojibake. Cells that an applicant
-wrote and that begin like a formula are defused, since Excel would run them.
+wrote and that begin like a formula are defused, since Excel would run them;
+so are cells in which a formula would begin after a separator, since Excel
+set to another separator (";" in much of Europe) splits the cell there.
+Every cell is quoted as well, which keeps it whole in any such Excel.
 """
 
 import csv
+import re
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -14,11 +18,13 @@ from django.utils.translation import gettext as _
 BOM = "\ufeff"
 # What Excel and LibreOffice treat as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator Excel may be set to, then (after spaces) a formula's start.
+FORMULA_AFTER_SEPARATOR = re.compile(r"[,;|\t][ ]*[=+\-@\t\r]")
 
 
 def _cell(value):
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) or FORMULA_AFTER_SEPARATOR.search(text):
         return "'" + text
     return text
 
@@ -60,19 +66,24 @@ COLUMNS = [
         lambda: _("possible duplicate of"),
         lambda i: i.duplicate_of.reference if i.duplicate_of else "",
     ),
+    (lambda: _("privacy consent given"), lambda i: _when(i.consent_at)),
+    (lambda: _("privacy notice version"), lambda i: i.consent_version),
 ]
 
 
 def write_inquiries(queryset, out):
     """Write ``queryset`` as CSV rows (header first) to the text stream
     ``out``, in the active language. The caller scopes the queryset."""
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow([header() for header, _value in COLUMNS])
     rows = queryset.select_related(
         "institution", "programme", "assigned_to", "duplicate_of"
     )
+    count = 0
     for inquiry in rows:
         writer.writerow([_cell(value(inquiry)) for _header, value in COLUMNS])
+        count += 1
+    return count
 
 
 def csv_response(queryset, filename=None):
@@ -82,5 +93,6 @@ def csv_response(queryset, filename=None):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)
-    write_inquiries(queryset, response)
+    # How many rows it holds, for the audit record.
+    response.rows = write_inquiries(queryset, response)
     return response

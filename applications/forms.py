@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.countries import sorted_countries
 
 from .models import Inquiry, Kind, PhoneApp, normalise_reference
+from .validators import refuse_format_characters, validate_public_email
 
 # Which kinds each conditional field belongs to. The template and
 # static/js/inquiry.js read these to show a field only when it applies.
@@ -86,6 +87,7 @@ class PlainTextField(forms.CharField):
     that nothing unreadable is saved or quietly cut off."""
 
     unreadable = ONE_LINE_UNREADABLE
+    default_validators = [refuse_format_characters]
 
     def to_python(self, value):
         if isinstance(value, str) and self.unreadable.search(value):
@@ -105,6 +107,9 @@ class MessageField(PlainTextField):
     (browsers send each one as CR LF)."""
 
     unreadable = MULTI_LINE_UNREADABLE
+    # A message may hold an emoji sequence (joined by U+200D) or a Persian
+    # word (U+200C); it is never shown as a name.
+    default_validators = []
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
@@ -182,6 +187,10 @@ class ISODateField(forms.DateField):
             raise forms.ValidationError(
                 self.error_messages["invalid"], "invalid"
             ) from None
+
+
+class PublicEmailField(forms.EmailField):
+    default_validators = [*forms.EmailField.default_validators, validate_public_email]
 
 
 @cache
@@ -318,6 +327,7 @@ class InquiryForm(forms.ModelForm):
         }
         field_classes = {
             "full_name": PlainTextField,
+            "email": PublicEmailField,
             "organization": PlainTextField,
             "message": MessageField,
         }
@@ -501,7 +511,7 @@ class StatusLookupForm(forms.Form):
             }
         ),
     )
-    email = forms.EmailField(
+    email = PublicEmailField(
         label=_("E-mail address"),
         help_text=_("The address you gave in the inquiry."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

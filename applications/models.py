@@ -184,6 +184,11 @@ class Inquiry(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     consent_at = models.DateTimeField(_("privacy consent given"))
+    # Which privacy notice the applicant agreed to: settings.PRIVACY_NOTICE_VERSION
+    # at the time (blank for inquiries older than the versions).
+    consent_version = models.CharField(
+        _("privacy notice version"), max_length=20, blank=True, editable=False
+    )
     created_at = models.DateTimeField(
         _("received"), default=timezone.now, db_index=True
     )
@@ -527,3 +532,42 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.institution}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to inquiries in bulk, and when: exports, assignments,
+    anonymisations. Never what the inquiries said: a count and the list's
+    filters as text, so that the record itself holds no applicant's data."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("export")
+        ASSIGN = "assign", _("assignment")
+        ANONYMISE = "anonymise", _("anonymisation")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    count = models.PositiveIntegerField(_("number of inquiries"), default=0)
+    filters = models.TextField(_("filters"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit record")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.get_action_display()}"
+
+
+def audit(action, *, by, count, filters=""):
+    """Record one bulk action in the audit record."""
+    return AuditEntry.objects.create(
+        action=action, by=by, count=count, filters=filters[:2000]
+    )

@@ -1,15 +1,20 @@
-"""Receiving an inquiry: the one place where a public submission is saved."""
+"""Receiving an inquiry and forgetting it: the one place where a public
+submission is saved (``submit_inquiry``), and the one place where what
+identifies an applicant is blanked (``anonymise``)."""
 
 import datetime
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
 from .emails import claim_new, schedule_inquiry_mails
-from .models import Inquiry, new_reference
+from .models import AuditEntry, Inquiry, InquiryEvent, audit, new_reference
 
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
 
@@ -51,6 +56,7 @@ def submit_inquiry(form, *, language=None):
         inquiry = form.save(commit=False)
         inquiry.language = language if language in known else settings.LANGUAGE_CODE
         inquiry.consent_at = now
+        inquiry.consent_version = settings.PRIVACY_NOTICE_VERSION
         inquiry.created_at = now
         inquiry.status_changed_at = now
         # Its mail is held from the start: no claim to write after the commit.
@@ -73,3 +79,67 @@ def submit_inquiry(form, *, language=None):
                 inquiry.reference = new_reference()
         schedule_inquiry_mails(inquiry, claimed=True)
     return inquiry
+
+
+# What identifies the applicant; what the dashboard counts (college, kind,
+# status, nationality, language, date received) is kept, so that the figures
+# do not change.
+BLANKED = {
+    "full_name": "",
+    "email": "",
+    "phone": "",
+    "phone_apps": "",
+    "message": "",
+    "organization": "",
+    "internal_notes": "",
+    "mail_error": "",
+}
+
+
+def anonymise(inquiry, *, by=None):
+    """Blank what identifies the applicant of ``inquiry``: its personal
+    fields, the notes on its history, and its name in the admin's history
+    (which shows "REFERENCE · name"; the reference is kept).
+
+    ``by`` is the member of staff asking (None: the portal itself, as the
+    purge): they must be able to see the inquiry. Returns False when it was
+    anonymised already. The audit record is the caller's (one entry for a
+    batch): see ``anonymise_all``.
+    """
+    if (
+        by is not None
+        and not Inquiry.objects.for_staff(by).filter(pk=inquiry.pk).exists()
+    ):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Inquiry.objects.filter(pk=inquiry.pk, anonymised_at=None).update(
+            **BLANKED, anonymised_at=now
+        )
+        if not changed:
+            return False
+        InquiryEvent.objects.filter(inquiry=inquiry.pk).update(note="")
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Inquiry),
+            object_id=str(inquiry.pk),
+        ).update(object_repr=inquiry.reference)
+    for field, value in BLANKED.items():
+        setattr(inquiry, field, value)
+    inquiry.anonymised_at = now
+    return True
+
+
+def anonymise_all(inquiries, *, by=None, filters=""):
+    """Anonymise each of ``inquiries`` and record, once, who did it, when and
+    how many (never which). Returns how many were anonymised now."""
+    count = 0
+    with transaction.atomic():
+        for inquiry in (
+            inquiries.filter(anonymised_at=None)
+            .select_related(None)
+            .only("pk", "reference")
+        ):
+            count += anonymise(inquiry, by=by)
+        if count:
+            audit(AuditEntry.Action.ANONYMISE, by=by, count=count, filters=filters)
+    return count

@@ -40,7 +40,9 @@ logger = logging.getLogger(__name__)
 # could not be written (a database failover at that moment gave a 400).
 SENT_COOKIE = "inquiry_sent"
 SENT_COOKIE_SALT = "applications.inquiry-sent"
-SENT_COOKIE_MAX_AGE = 24 * 60 * 60
+# Short: the page shows the applicant's address and reference to whoever
+# uses the same browser next (a library's, a school's).
+SENT_COOKIE_MAX_AGE = 15 * 60
 
 # What each status means to the applicant, in plain words. Spam is shown as
 # merely closed: the status page must not teach a robot what we think of it.
@@ -104,14 +106,14 @@ def programme_initial(institution, query):
     return {}
 
 
-def rate_limited(request):
+def rate_limited(request, rule):
     response = render(
         request,
         "applications/rate_limited.html",
-        {"window_minutes": max(settings.INQUIRY_RATE_WINDOW // 60, 1)},
+        {"window_minutes": max(rule.window // 60, 1)},
         status=429,
     )
-    response["Retry-After"] = str(settings.INQUIRY_RATE_WINDOW)
+    response["Retry-After"] = str(rule.window)
     return response
 
 
@@ -156,13 +158,18 @@ class InquiryCreateView(View):
 
     def post(self, request, slug):
         self.institution = self.get_institution()
-        if not ratelimit.allow(request, "inquiry"):
-            return rate_limited(request)
+        invalid = ratelimit.refused("inquiry")
+        if ratelimit.exceeded(request, invalid):
+            return rate_limited(request, invalid)
         form = InquiryForm(request.POST, institution=self.institution)
         if not form.is_valid():
+            ratelimit.allow(request, invalid)
             if form.is_trap:
                 logger.info("Inquiry form: trap field filled; nothing saved")
             return self.render_form(form, status=400)
+        # Counted only now: what the limit holds back is inquiries saved.
+        if not ratelimit.allow(request, ratelimit.saved("inquiry")):
+            return rate_limited(request, ratelimit.saved("inquiry"))
         inquiry = submit_inquiry(form)
         response = redirect("applications:inquiry-sent")
         response.status_code = 303  # See Other: the reload of the page is a GET
@@ -219,10 +226,14 @@ def inquiry_status(request):
     context = {"searched": False, "inquiry": None}
     status = 200
     if request.method == "POST":
-        if not ratelimit.allow(request, "status"):
-            return rate_limited(request)
+        invalid = ratelimit.refused("status")
+        if ratelimit.exceeded(request, invalid):
+            return rate_limited(request, invalid)
         form = StatusLookupForm(request.POST)
         if form.is_valid():
+            # Each look-up counts, found or not: that is what stops guessing.
+            if not ratelimit.allow(request, ratelimit.saved("status")):
+                return rate_limited(request, ratelimit.saved("status"))
             inquiry = form.find()
             context["searched"] = True
             if inquiry is not None:
@@ -233,6 +244,7 @@ def inquiry_status(request):
                     status_explanation=explanation,
                 )
         else:
+            ratelimit.allow(request, invalid)
             status = 400
     else:
         # A link from the confirmation may carry the reference, never the
@@ -246,4 +258,13 @@ def inquiry_status(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "applications/privacy.html")
+    return render(
+        request,
+        "applications/privacy.html",
+        {
+            "closed_days": settings.PORTAL_RETENTION_CLOSED_DAYS,
+            "untouched_days": settings.PORTAL_RETENTION_UNTOUCHED_DAYS,
+            "backup_count": settings.PORTAL_BACKUP_KEEP,
+            "version": settings.PRIVACY_NOTICE_VERSION,
+        },
+    )

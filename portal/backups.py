@@ -165,6 +165,22 @@ def create(directory=None):
     return final
 
 
+def prune(directory=None, keep=None):
+    """Remove all but the newest ``keep`` archives (``PORTAL_BACKUP_KEEP``) in
+    ``directory``: a backup keeps what the retention purge has since removed,
+    so old ones may not be kept for ever. Returns the paths removed."""
+    keep = settings.PORTAL_BACKUP_KEEP if keep is None else keep
+    if keep <= 0:
+        return []
+    directory = Path(directory or default_directory())
+    # The names sort by time: portal-YYYYmmdd-HHMMSS.tar.gz.
+    archives = sorted(directory.glob("portal-????????-??????.tar.gz"))
+    removed = archives[:-keep]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 def read_manifest(path):
     try:
         with tarfile.open(path, "r:gz") as archive:

@@ -3,6 +3,7 @@
 The one place that reads ``settings.TRUSTED_PROXIES`` (addresses or networks
 such as ``10.0.0.0/8``): the rate limits, django-axes
 (``AXES_CLIENT_IP_CALLABLE``) and the request log all go through it.
+``client_network`` is the client as the limits count it.
 """
 
 import ipaddress
@@ -57,3 +58,18 @@ def client_address(request):
         if not is_trusted_proxy(address):
             return str(address)
     return remote
+
+
+def client_network(request):
+    """The client as the limits count it: an IPv4 address whole, an IPv6
+    address by its /64 network, which a provider gives one household or one
+    server, and within which a client may take a new address at will."""
+    text = client_address(request)
+    address = _address(text)
+    if address is None:
+        return text
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

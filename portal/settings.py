@@ -241,6 +241,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_FAILURE_LIMIT", 5)
+# And one address, whatever the accounts, after this many failures within the
+# cool-off (portal.admin_access.SignInHandler); 0 turns it off.
+PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "portal.admin_access.SignInHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_address"
@@ -372,6 +376,28 @@ if ADMIN_PATH.split("/")[0] in {
 # 0 turns it off.
 INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW = env_int("PORTAL_INQUIRY_RATE_WINDOW", 600)
+# Posts the form refuses (typos, robots) count apart, against a more
+# generous limit: a student's mistakes do not use up the limit above.
+INQUIRY_INVALID_RATE_LIMIT = env_int("PORTAL_INQUIRY_INVALID_RATE_LIMIT", 30)
+INQUIRY_INVALID_RATE_WINDOW = env_int("PORTAL_INQUIRY_INVALID_RATE_WINDOW", 600)
+
+# Retention, as the privacy notice states it (`manage.py purge_inquiries
+# --apply`, daily from cron): a closed inquiry is anonymised this many days
+# after its last status change, an open one after this many days untouched.
+PORTAL_RETENTION_CLOSED_DAYS = env_int("PORTAL_RETENTION_CLOSED_DAYS", 365)
+PORTAL_RETENTION_UNTOUCHED_DAYS = env_int("PORTAL_RETENTION_UNTOUCHED_DAYS", 730)
+# Backups keep what the purge removed: `make backup` keeps only the newest
+# this many archives.
+PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
+
+# The privacy notice's version, stored with each applicant's consent. It must
+# change with the text of applications/templates/applications/privacy.html:
+# the hash beside it is that file's SHA-256, which a test compares, so that
+# the text cannot change without a new version (change both together).
+PRIVACY_NOTICE_VERSION = "2026-12-04"
+PRIVACY_NOTICE_SHA256 = (
+    "4a79d10d4c3b712e761b6833ed9a357744a151e2fc3fd495c64fd68239560c29"
+)
 
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
 # http://127.0.0.1 still works, while a real deployment sets it.

@@ -74,6 +74,8 @@ change_a                           login      A          404        403        4
 change_b                           login      404        B          403        403        404        B
 history_a                          login      A          404        403        403        404        A
 history_b                          login      404        B          403        403        404        B
+anonymise_page_a                   login      A          404        403        403        404        A
+anonymise_page_b                   login      404        B          403        403        404        B
 delete_page_a                      login      403        404        403        403        404        A
 delete_page_b                      login      404        403        403        403        404        B
 view_on_site_b                     login      404        404        404        404        404        404
@@ -91,6 +93,7 @@ ac_membership_institution          login      403        403        -          -
 # who belongs where: the superuser's alone
 membership_list                    login      403        403        403        403        403        -
 membership_change_a                login      403        403        403        403        403        -
+audit_list                         login      403        403        403        403        403        -
 user_list                          login      403        403        403        403        403        -
 user_change_officer_b              login      403        403        403        403        403        -
 password_change                    login      -          -          -          -          -          -
@@ -101,6 +104,7 @@ action_move_to_spam                login      A          B          403        4
 action_assign_to_me                login      A          B          403        403        -          AB
 action_export_csv                  login      A          B          403        403        -          AB
 action_retry_mail                  login      A          B          403        403        -          AB
+action_anonymise_selected          login      A          B          403        403        -          AB
 action_delete_selected             login      -          -          403        403        -          AB
 # one inquiry, by its address
 post_change_a                      login      A          404        403        403        404        A
@@ -109,6 +113,8 @@ post_move_a                        login      A          404        403        4
 post_move_b                        login      404        B          403        403        404        B
 post_retry_mail_a                  login      A          404        403        403        404        A
 post_retry_mail_b                  login      404        B          403        403        404        B
+post_anonymise_a                   login      A          404        403        403        404        A
+post_anonymise_b                   login      404        B          403        403        404        B
 post_delete_a                      login      403        404        403        403        404        A
 post_delete_b                      login      404        403        403        403        404        B
 # the colleges' pages: every content admin, for each college's row
@@ -471,6 +477,11 @@ ENDPOINTS = {
         None,
     ),
     "password_change": ("GET", lambda w: admin_url("password_change"), None),
+    "audit_list": (
+        "GET",
+        lambda w: admin_url("applications_auditentry_changelist"),
+        None,
+    ),
 }
 
 
@@ -495,6 +506,7 @@ ENDPOINTS.update(
         "action_export_csv": bulk("export_csv"),
         "action_retry_mail": bulk("retry_mail"),
         "action_delete_selected": bulk("delete_selected", post="yes"),
+        "action_anonymise_selected": bulk("anonymise_selected", post="yes"),
     }
 )
 
@@ -523,6 +535,12 @@ for key in "AB":
             f"post_move_{key.lower()}": one("change", key, MOVE_POST),
             f"post_retry_mail_{key.lower()}": one("retry_mail", key, {}),
             f"post_delete_{key.lower()}": one("delete", key, {"post": "yes"}),
+            f"post_anonymise_{key.lower()}": one("anonymise", key, {"post": "yes"}),
+            f"anonymise_page_{key.lower()}": (
+                "GET",
+                lambda w, key=key: inquiry_url("anonymise", w[key]),
+                None,
+            ),
         }
     )
 
@@ -682,6 +700,8 @@ def _changed(world, endpoint):
         return letters(k for k, row in rows.items() if row is None)
     if any(row is None for row in rows.values()):
         return "deleted?!"
+    if "anonymise" in endpoint:
+        return letters(k for k, row in rows.items() if row.anonymised_at)
     if "retry_mail" in endpoint:
         return letters(k for k in "AB" if world[k].pk in world["mails"])
     if "assign_to_me" in endpoint:

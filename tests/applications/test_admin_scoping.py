@@ -3,10 +3,11 @@ same admin URLs. An officer of one college can neither list, open, change,
 export, bulk-change nor count another college's inquiries."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from applications.models import Inquiry
+from applications.models import Inquiry, StaffMembership
 from tests.factories import make_inquiry
 
 LIST = reverse("admin:applications_inquiry_changelist")
@@ -339,3 +340,21 @@ def test_it_keeps_memberships_and_colleges_from_officers(client, chen, root):
     assert (
         client.get(reverse("admin:auth_user_change", args=[chen.pk])).status_code == 200
     )
+
+
+def test_recent_actions_show_only_what_the_user_may_still_open(
+    client, chen, chongqing, jinhua
+):
+    kept = make_inquiry(jinhua, full_name="Still Mine")
+    left = make_inquiry(chongqing, full_name="Left Behind")
+    StaffMembership.objects.create(user=chen, institution=jinhua)
+    LogEntry.objects.log_actions(chen.pk, [left, kept], CHANGE, change_message="x")
+    # Chen leaves Chongqing: its applicants are no longer his to read.
+    StaffMembership.objects.filter(user=chen, institution=chongqing).delete()
+    client.force_login(chen)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "Still Mine" in html
+    assert "Left Behind" not in html
+    assert left.reference not in html

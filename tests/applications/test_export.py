@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from applications.models import AuditEntry
 from tests.factories import make_inquiry
 
 LIST = reverse("admin:applications_inquiry_changelist")
@@ -91,6 +92,8 @@ def test_it_has_the_columns_staff_asked_for(client, chen, inquiry):
         "message",
         "assigned to",
         "possible duplicate of",
+        "privacy consent given",
+        "privacy notice version",
     ]
 
 
@@ -155,3 +158,40 @@ def test_it_defuses_a_name_that_excel_would_run_as_a_formula(client, chen, chong
     rows = read_csv(client.get(EXPORT))
 
     assert rows[0]["full name"] == '\'=HYPERLINK("http://evil.example","x")'
+
+
+def test_it_defuses_a_formula_after_a_separator_and_quotes_every_cell(
+    client, chen, chongqing
+):
+    # Excel set to ";" splits "Acme; =1+1" into "Acme" and a formula.
+    make_inquiry(chongqing, full_name="Acme; =1+1", organization="Big, -2+3")
+    client.force_login(chen)
+
+    response = client.get(EXPORT)
+    rows = read_csv(response)
+
+    assert rows[0]["full name"] == "'Acme; =1+1"
+    assert rows[0]["organisation"] == "'Big, -2+3"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+
+
+def test_it_shows_the_notice_version_the_applicant_agreed_to(client, chen, chongqing):
+    make_inquiry(chongqing, consent_version="2026-01-31")
+    client.force_login(chen)
+
+    assert read_csv(client.get(EXPORT))[0]["privacy notice version"] == "2026-01-31"
+
+
+def test_it_records_who_exported_what_without_personal_data(client, chen, inquiry):
+    client.force_login(chen)
+
+    client.get(EXPORT, {"status__exact": "new", "q": "王小明"})
+    client.post(LIST, {"action": "export_csv", "_selected_action": [inquiry.pk]})
+
+    listed, selected = AuditEntry.objects.order_by("pk")
+    assert (listed.by, listed.action, listed.count) == (chen, "export", 1)
+    assert "status__exact=new" in listed.filters
+    assert "王小明" not in listed.filters
+    assert (selected.action, selected.count) == ("export", 1)
+    assert "selected" in selected.filters

@@ -29,6 +29,7 @@ import datetime
 import io
 import json
 import re
+import unicodedata
 from urllib.parse import quote, unquote_to_bytes, urlencode
 from zoneinfo import ZoneInfo
 
@@ -404,7 +405,9 @@ def inquiry_fields(programmes, other_programmes, terms):
 
 def readable(value, *, lines=False):
     pattern = MULTI_LINE_UNREADABLE if lines else ONE_LINE_UNREADABLE
-    return not pattern.search(value)
+    # A one-line field also refuses invisible formatting characters (Cf).
+    formatting = not lines and any(unicodedata.category(c) == "Cf" for c in value)
+    return not pattern.search(value) and not formatting
 
 
 def submission_is_valid(fields, programmes, terms):
@@ -681,6 +684,7 @@ def stored_as_sent(inquiry, fields, college):
 @pytest.fixture
 def form_setup(seeded, settings):
     settings.INQUIRY_RATE_LIMIT = 0
+    settings.INQUIRY_INVALID_RATE_LIMIT = 0
     college = seeded[CHONGQING]
     programmes = [str(pk) for pk in college.programmes.values_list("pk", flat=True)]
     others = [
@@ -770,8 +774,10 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
 ):
     college, programmes, others, terms = form_setup
     settings.INQUIRY_RATE_LIMIT = 3
+    settings.INQUIRY_INVALID_RATE_LIMIT = 4
     answers = []
-    window = {"posts": 0}
+    # What each limit counts: inquiries saved, posts the form refused.
+    window = {"saved": 0, "invalid": 0}
 
     @examples(FORM_BODIES_RATE_LIMITED)
     @given(case=bodies(inquiry_fields(programmes, others, terms)))
@@ -779,7 +785,7 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
         body, content_type, fields = case
         if len(answers) % 25 == 0:
             cache.clear()  # a new window: a few more posts get through
-            window["posts"] = 0
+            window.update(saved=0, invalid=0)
         if refused(body, fields):
             # Refused before the view: not counted against the limit.
             answers.append(
@@ -788,8 +794,15 @@ def test_over_the_rate_limit_a_post_gets_429_and_nothing_is_saved(
                 )
             )
             return
-        window["posts"] += 1
-        if window["posts"] <= settings.INQUIRY_RATE_LIMIT:
+        # Past the limit on refused posts, nothing gets through; under it,
+        # a valid inquiry still needs room under the limit on saved ones.
+        valid = submission_is_valid(fields, programmes, terms)
+        counted = "saved" if valid else "invalid"
+        under = window["invalid"] < settings.INQUIRY_INVALID_RATE_LIMIT and (
+            not valid or window["saved"] < settings.INQUIRY_RATE_LIMIT
+        )
+        if under:
+            window[counted] += 1
             answers.append(
                 check_inquiry_post(
                     client, college, case, "en", programmes, terms, sent_bodies
@@ -860,6 +873,7 @@ def test_the_status_page_answers_every_body_and_changes_nothing(
     client, jinhua, settings, sent_bodies
 ):
     settings.INQUIRY_RATE_LIMIT = 0
+    settings.INQUIRY_INVALID_RATE_LIMIT = 0
     inquiry = make_inquiry(jinhua, email="xiaoming@example.com")
     outcomes = {"refused": 0, "found": 0, "not_found": 0, "invalid": 0}
 

@@ -35,12 +35,52 @@ def test_it_answers_429_over_the_limit_and_saves_nothing(client, chongqing, sett
     assert not Inquiry.objects.filter(email="third@example.com").exists()
 
 
-def test_it_counts_invalid_attempts_too(client, chongqing, settings):
+def test_typos_do_not_use_up_the_limit_on_inquiries(client, chongqing, settings):
     settings.INQUIRY_RATE_LIMIT = 2
-    client.post(form_url(chongqing), form_data(email="bad"))
-    client.post(form_url(chongqing), form_data(email="bad"))
+    settings.INQUIRY_INVALID_RATE_LIMIT = 30
+    for _ in range(5):
+        assert (
+            client.post(form_url(chongqing), form_data(email="bad")).status_code == 400
+        )
+    assert client.post(form_url(chongqing), form_data()).status_code == 303
+    assert client.post(form_url(chongqing), form_data()).status_code == 303
     assert client.post(form_url(chongqing), form_data()).status_code == 429
+    assert Inquiry.objects.count() == 2
+
+
+def test_refused_posts_have_a_limit_of_their_own(client, chongqing, settings):
+    settings.INQUIRY_RATE_LIMIT = 5
+    settings.INQUIRY_INVALID_RATE_LIMIT = 3
+    settings.INQUIRY_INVALID_RATE_WINDOW = 600
+    for _ in range(3):
+        assert (
+            client.post(form_url(chongqing), form_data(email="bad")).status_code == 400
+        )
+    response = client.post(form_url(chongqing), form_data())
+    assert response.status_code == 429
+    assert response["Retry-After"] == "600"
     assert not Inquiry.objects.exists()
+
+
+def test_status_look_ups_count_and_refused_ones_count_apart(client, db, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    settings.INQUIRY_INVALID_RATE_LIMIT = 30
+    url = "/en/inquiries/status/"
+    for _ in range(4):
+        assert client.post(url, {"reference": "", "email": "x"}).status_code == 400
+    good = {"reference": "K7QM-4XTP", "email": "ana@example.com"}
+    assert client.post(url, good).status_code == 200
+    assert client.post(url, good).status_code == 200
+    assert client.post(url, good).status_code == 429
+
+
+def test_a_whole_ipv6_64_is_one_client(settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    for host in ("1", "2"):
+        assert ratelimit.allow(request_from(f"2001:db8:1:2::{host}"), "inquiry")
+    assert not ratelimit.allow(request_from("2001:db8:1:2:ffff::9"), "inquiry")
+    # The next /64 is another client.
+    assert ratelimit.allow(request_from("2001:db8:1:3::1"), "inquiry")
 
 
 def test_it_still_shows_the_form_over_the_limit(client, chongqing, settings):

@@ -23,6 +23,7 @@ def test_no_status_claims_a_message_the_portal_never_sent(
     chongqing, language, status, settings
 ):
     settings.INQUIRY_RATE_LIMIT = 0
+    settings.INQUIRY_INVALID_RATE_LIMIT = 0
     inquiry = make_inquiry(chongqing, status=status, email="ana@example.com")
 
     response = Client().post(

@@ -11,6 +11,7 @@ from django.db import connection
 
 from applications.models import Inquiry, InquiryEvent
 from institutions.models import Institution
+from portal import backups
 from tests.factories import make_inquiry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,3 +96,34 @@ def test_restore_refuses_a_backup_of_another_kind_of_database(db, tmp_path, medi
     with pytest.raises(CommandError, match=f"holds a {other} database"):
         call_command("restore", str(archive), "--no-input")
     assert (media / "logos" / "cqipc.png").exists()
+
+
+def test_a_backup_keeps_only_the_newest_archives(chongqing, media, tmp_path, settings):
+    settings.PORTAL_BACKUP_KEEP = 2
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    for stamp in ("20250101-010101", "20250102-010101", "20250103-010101"):
+        (directory / f"portal-{stamp}.tar.gz").write_bytes(b"old")
+    (directory / "notes.txt").write_text("not a backup")
+
+    newest = backup(tmp_path)
+
+    left = sorted(p.name for p in directory.iterdir())
+    assert left == ["notes.txt", "portal-20250103-010101.tar.gz", newest.split("/")[-1]]
+
+
+def test_a_failed_backup_removes_no_old_one(tmp_path, settings, monkeypatch):
+    settings.PORTAL_BACKUP_KEEP = 1
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    for stamp in ("20250101-010101", "20250102-010101"):
+        (directory / f"portal-{stamp}.tar.gz").write_bytes(b"old")
+
+    def broken(path):
+        raise backups.BackupError("disk full")
+
+    monkeypatch.setattr(backups, "_dump", broken)
+    with pytest.raises(CommandError):
+        backup(tmp_path)
+
+    assert len(list(directory.glob("portal-*.tar.gz"))) == 2

@@ -103,6 +103,37 @@ def test_it_locks_only_that_account_from_that_address(
     assert sign_in(client, "lan", PASSWORD).status_code == 302
 
 
+def test_one_address_is_locked_out_after_many_failures_on_many_accounts(
+    client, officer, settings
+):
+    assert settings.PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT == 20
+    # Four guesses each at five accounts: no pair reaches its limit of five,
+    # but the twentieth failure of the address locks it out.
+    for n in range(4):
+        fail(client, 4, username=f"guess{n}")
+    fail(client, 3, username="guess4")
+    assert sign_in(client, "guess4", "wrong").status_code == 429
+
+    # Even the right password of an account it never tried is refused, from
+    # that address and only from there.
+    response = sign_in(client, "mei", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed attempts to sign in" in response.content.decode()
+    assert not signed_in(client)
+    assert sign_in(client, "mei", PASSWORD, address="198.51.100.20").status_code == 302
+
+
+def test_the_address_lockout_ends_after_the_cool_off(client, officer, settings):
+    settings.PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT = 6
+    fail(client, 3, username="guess1")
+    fail(client, 2, username="guess2")
+    assert sign_in(client, "guess2", "wrong").status_code == 429
+    assert sign_in(client, "mei", PASSWORD).status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert sign_in(client, "mei", PASSWORD).status_code == 302
+
+
 def test_a_forged_forwarded_for_header_does_not_lift_the_lockout(client, officer):
     lock_out(client)
 

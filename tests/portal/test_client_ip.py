@@ -1,10 +1,11 @@
 """One reading of the client's address, for the rate limits, the sign-in
 lockout and the request log."""
 
+import pytest
 from axes.helpers import get_client_ip_address
 from django.test import RequestFactory
 
-from portal.client_ip import client_address, from_trusted_proxy
+from portal.client_ip import client_address, client_network, from_trusted_proxy
 
 
 def request_from(remote, forwarded=None):
@@ -38,3 +39,18 @@ def test_the_sign_in_lockout_counts_by_the_same_address(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     request = request_from("10.1.2.3", "203.0.113.5")
     assert get_client_ip_address(request) == "203.0.113.5"
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::ff", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_the_limits_count_an_ipv6_client_by_its_64(remote, counted_as):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+
+    assert client_network(request) == counted_as
