@@ -73,3 +73,46 @@ def submit_inquiry(form, *, language=None):
                 inquiry.reference = new_reference()
         schedule_inquiry_mails(inquiry, claimed=True)
     return inquiry
+
+
+# What identifies the applicant, blanked by ``anonymise``; what the
+# dashboard counts (college, kind, status, nationality, language, dates) is
+# kept, so the figures do not change.
+BLANKED = {
+    "full_name": "",
+    "email": "",
+    "message": "",
+    "organization": "",
+    "internal_notes": "",
+    "mail_error": "",
+}
+
+
+def anonymise(inquiry, *, now=None):
+    """Remove the applicant's personal data from ``inquiry``, for good: the
+    fields of ``BLANKED``, the notes on its status changes, the text of every
+    message of its conversation and the documents (their files deleted from
+    the storage), and its name in the admin's history. The one way to
+    anonymise an inquiry (retention: ``purge_inquiries``; the admin)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from .correspondence import delete_documents
+    from .models import InquiryEvent, Message
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        Inquiry.objects.filter(pk=inquiry.pk).update(**BLANKED, anonymised_at=now)
+        InquiryEvent.objects.filter(inquiry=inquiry).update(note="")
+        Message.objects.filter(inquiry=inquiry).update(body="", mail_error="")
+        # The admin's history shows "REFERENCE · name"; keep only the reference.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Inquiry),
+            object_id=str(inquiry.pk),
+        ).update(object_repr=inquiry.reference)
+        # Last: files cannot be brought back by a rollback.
+        delete_documents(inquiry)
+    for field, value in BLANKED.items():
+        setattr(inquiry, field, value)
+    inquiry.anonymised_at = now
+    return inquiry

@@ -4,32 +4,23 @@
     python manage.py purge_inquiries --older-than 365 --apply  # do it
 
 An inquiry qualifies when it is closed and its status last changed more than
-DAYS days ago. What identifies the applicant is blanked (name, e-mail,
-message, organisation, internal notes, mail error, notes on its status
-changes, and its name in the admin's history); what the dashboard counts is
-kept (college, kind, status, nationality, language, date received), so the
-figures do not change.
+DAYS days ago. Each is anonymised by ``applications.services.anonymise``:
+what identifies the applicant is blanked (name, e-mail, message,
+organisation, internal notes, mail error, notes on its status changes, the
+messages of its conversation, its name in the admin's history) and its
+documents are deleted; what the dashboard counts is kept (college, kind,
+status, nationality, language, date received), so the figures do not change.
 """
 
 from collections import Counter
 from datetime import timedelta
 
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import Inquiry, InquiryEvent
-
-BLANKED = {
-    "full_name": "",
-    "email": "",
-    "message": "",
-    "organization": "",
-    "internal_notes": "",
-    "mail_error": "",
-}
+from applications.models import Inquiry
+from applications.services import anonymise
 
 
 def purgeable(days, now=None):
@@ -77,20 +68,14 @@ class Command(BaseCommand):
             )
             return
 
-        with transaction.atomic():
-            ids = list(queryset.select_for_update().values_list("pk", flat=True))
-            count = Inquiry.objects.filter(pk__in=ids).update(
-                **BLANKED, anonymised_at=now
-            )
-            InquiryEvent.objects.filter(inquiry__in=ids).update(note="")
-            # The admin's history shows "REFERENCE · name"; keep only the reference.
-            content_type = ContentType.objects.get_for_model(Inquiry)
-            for pk, reference in Inquiry.objects.filter(pk__in=ids).values_list(
-                "pk", "reference"
-            ):
-                LogEntry.objects.filter(
-                    content_type=content_type, object_id=str(pk)
-                ).update(object_repr=reference)
+        count = 0
+        for inquiry in queryset.only("pk", "reference").iterator():
+            with transaction.atomic():
+                # Read again, locked: it may have been reopened meanwhile.
+                locked = purgeable(older_than, now).select_for_update()
+                if locked.filter(pk=inquiry.pk).exists():
+                    anonymise(inquiry, now=now)
+                    count += 1
         self.stdout.write(
             f"Anonymised {count} closed inquiries{f' ({details})' if details else ''}."
         )
