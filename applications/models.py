@@ -304,13 +304,6 @@ class Inquiry(models.Model):
         information needed" takes the ``message`` to the applicant that says
         what is needed.
         """
-        if new_status == Status.MORE_INFO and not (
-            message is not None and message.body.strip()
-        ):
-            raise ValidationError(
-                _("Write the applicant a message that says what is needed."),
-                code="message_required",
-            )
         with transaction.atomic():
             # Lock the row: two staff members may move the same inquiry at once.
             current = Inquiry.objects.select_for_update().filter(pk=self.pk).get()
@@ -329,6 +322,13 @@ class Inquiry(models.Model):
                         else new_status,
                     },
                     code="illegal_transition",
+                )
+            if new_status == Status.MORE_INFO and not (
+                message is not None and message.body.strip()
+            ):
+                raise ValidationError(
+                    _("Write the applicant a message that says what is needed."),
+                    code="message_required",
                 )
             now = timezone.now()
             old = current.status
