@@ -95,3 +95,21 @@ def test_restore_refuses_a_backup_of_another_kind_of_database(db, tmp_path, medi
     with pytest.raises(CommandError, match=f"holds a {other} database"):
         call_command("restore", str(archive), "--no-input")
     assert (media / "logos" / "cqipc.png").exists()
+
+
+def test_a_backup_holds_the_applicants_documents(db, settings, media, tmp_path):
+    settings.ATTACHMENTS_ROOT = tmp_path / "private" / "attachments"
+    (settings.ATTACHMENTS_ROOT / "2026" / "12").mkdir(parents=True)
+    document = settings.ATTACHMENTS_ROOT / "2026" / "12" / "passport.pdf"
+    document.write_bytes(b"%PDF-1.4 passport")
+
+    archive = backup(tmp_path)
+    with tarfile.open(archive) as tar:
+        assert "attachments/2026/12/passport.pdf" in tar.getnames()
+    document.unlink()
+    (settings.ATTACHMENTS_ROOT / "after.png").write_bytes(b"later")
+
+    call_command("restore", archive, "--no-input", stdout=io.StringIO())
+    assert files(settings.ATTACHMENTS_ROOT) == {
+        "2026/12/passport.pdf": b"%PDF-1.4 passport"
+    }
