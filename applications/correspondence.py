@@ -14,6 +14,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
@@ -44,7 +45,7 @@ def templates_for(inquiry):
     """The reply templates an officer of the inquiry's college may use: the
     college's own and the shared ones."""
     return ReplyTemplate.objects.filter(
-        institution__in=[inquiry.institution_id, None]
+        Q(institution=inquiry.institution_id) | Q(institution__isnull=True)
     ).order_by("institution", "purpose", "title")
 
 
