@@ -22,7 +22,7 @@ PERMISSIONS = [
 DEFAULTS = [
     (
         "acknowledge",
-        "Acknowledge",
+        "Acknowledge · 确认收到",
         "Dear {name},\n\nThank you for your inquiry ({reference}) to {college}. "
         "We have received it and will answer you within a few working days.\n\n"
         "{officer}\nAdmissions office, {college}",
@@ -31,7 +31,7 @@ DEFAULTS = [
     ),
     (
         "documents",
-        "Ask for documents",
+        "Ask for documents · 请求补充材料",
         "Dear {name},\n\nThank you for your inquiry ({reference}). To go further "
         "we need a copy of your passport and your latest school transcript "
         "(PDF, JPEG or PNG). Please send them with the form on your status "
@@ -42,7 +42,7 @@ DEFAULTS = [
     ),
     (
         "invite",
-        "Invite to apply",
+        "Invite to apply · 邀请申请",
         "Dear {name},\n\nWe are pleased to invite you to make a formal "
         "application for {programme}. We will send you the application "
         "details by e-mail.\n\n{officer}\nAdmissions office, {college}",
@@ -51,7 +51,7 @@ DEFAULTS = [
     ),
     (
         "decline",
-        "Decline",
+        "Decline · 婉拒",
         "Dear {name},\n\nThank you for your interest in {college}. We are "
         "sorry that we cannot take your inquiry ({reference}) further. You "
         "are welcome to write to us again.\n\n{officer}\nAdmissions office, {college}",
@@ -61,7 +61,7 @@ DEFAULTS = [
     ),
     (
         "delegation",
-        "Answer a delegation",
+        "Answer a delegation · 答复团组来访",
         "Dear {name},\n\nThank you for proposing a Chinese Bridge delegation to "
         "{college}. We would be glad to welcome your group and will propose "
         "a programme and dates.\n\n{officer}\nInternational office, {college}",
@@ -70,7 +70,7 @@ DEFAULTS = [
     ),
     (
         "partnership",
-        "Answer a partnership proposal",
+        "Answer a partnership proposal · 答复合作提议",
         "Dear {name},\n\nThank you for your partnership proposal to {college}. "
         "We are studying it and will come back to you to arrange a first "
         "conversation.\n\n{officer}\nInternational office, {college}",
