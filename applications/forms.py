@@ -406,8 +406,10 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("message") or "").strip() and not (
-            data.get("attachments")
+        if (
+            not self.errors
+            and not (data.get("message") or "").strip()
+            and not (data.get("attachments"))
         ):
             self.add_error(
                 "message",

@@ -8,7 +8,7 @@ its reference from a signed cookie of the browser that sent it).
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -248,9 +248,7 @@ def timeline(inquiry):
             "title": _("Inquiry received"),
         }
     ]
-    moves = inquiry.events.filter(kind=InquiryEvent.Kind.STATUS).only(
-        "at", "to_status"
-    )
+    moves = inquiry.events.filter(kind=InquiryEvent.Kind.STATUS).only("at", "to_status")
     for event in moves:
         label, _explanation = PUBLIC_STATUS[Status(event.to_status)]
         entries.append({"at": event.at, "kind": "status", "title": label})
@@ -365,11 +363,19 @@ def inquiry_answer(request):
             answer_form.cleaned_data["message"],
             answer_form.cleaned_data["attachments"],
         )
-    except ValidationError as error:
-        # The inquiry was closed meanwhile.
-        answer_form.add_error(None, error)
+    except (OSError, DatabaseError):
+        # The storage or the database failed: nothing was kept (see
+        # record_answer); the applicant may simply send it again.
+        logger.exception("Inquiry %s: the applicant's answer not saved", inquiry.pk)
+        answer_form.add_error(
+            None,
+            _(
+                "Your answer could not be saved just now. Nothing was sent: "
+                "please try again in a few minutes."
+            ),
+        )
         context.update(_answer_context(inquiry, answer_form))
-        return render(request, "applications/status.html", context, status=400)
+        return render(request, "applications/status.html", context, status=503)
     response = redirect("applications:status")
     response.status_code = 303
     response.set_cookie(

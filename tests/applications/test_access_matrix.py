@@ -25,8 +25,10 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from applications import correspondence
 from applications.models import Inquiry, StaffMembership
 from applications.scoping import OFFICER_GROUP
 from institutions.models import Institution
@@ -87,6 +89,14 @@ post_retry_mail_a            login      A          gone       gone        A
 post_retry_mail_b            login      gone       B          gone        B
 post_delete_a                login      403        403        403         A
 post_delete_b                login      403        403        403         B
+# correspondence: the applicants' documents (a 404 for anyone who may not
+# read them, signed in or not), replies, reply templates
+attachment_a                 404        A          404        404         A
+attachment_b                 404        404        B          404         B
+attachment_missing           404        404        404        404         404
+post_reply_a                 login      A          gone       gone        A
+post_reply_b                 login      gone       B          gone        B
+reply_template_list          login      -          -          -           -
 """
 
 
@@ -165,6 +175,21 @@ def world(db, django_user_model, monkeypatch):
             change_message="Looked at it.",
         )
 
+    # Each applicant has sent a document that names them.
+    documents = {}
+    for key, inquiry in (("A", a), ("B", b)):
+        files = correspondence.clean_uploads(
+            [
+                SimpleUploadedFile(
+                    "passport.pdf",
+                    f"%PDF-1.4 {inquiry.full_name} {inquiry.reference}".encode(),
+                    "application/pdf",
+                )
+            ]
+        )
+        message = correspondence.record_answer(inquiry, "", files)
+        documents[key] = message.attachments.get()
+
     mails = []
     monkeypatch.setattr(
         "applications.emails.send_inquiry_mails",
@@ -177,6 +202,7 @@ def world(db, django_user_model, monkeypatch):
         "college_b": college_b,
         "users": users,
         "mails": mails,
+        "documents": documents,
     }
 
 
@@ -398,8 +424,28 @@ for key in "AB":
             f"post_move_{key.lower()}": one("change", key, MOVE_POST),
             f"post_retry_mail_{key.lower()}": one("retry_mail", key, {}),
             f"post_delete_{key.lower()}": one("delete", key, {"post": "yes"}),
+            f"post_reply_{key.lower()}": one(
+                "change", key, {**CHANGE_POST, "reply": "Thank you for writing."}
+            ),
+            f"attachment_{key.lower()}": (
+                "GET",
+                lambda w, key=key: admin_url(
+                    "applications_inquiry_attachment", w["documents"][key].pk
+                ),
+                None,
+            ),
         }
     )
+ENDPOINTS["attachment_missing"] = (
+    "GET",
+    lambda w: admin_url("applications_inquiry_attachment", 999999),
+    None,
+)
+ENDPOINTS["reply_template_list"] = (
+    "GET",
+    lambda w: admin_url("applications_replytemplate_changelist"),
+    None,
+)
 
 
 # What a POST changed, read back from the database: the letters of the
@@ -414,6 +460,10 @@ def _changed(world, endpoint):
         return letters(k for k in "AB" if world[k].pk in world["mails"])
     if "assign_to_me" in endpoint:
         return letters(k for k, row in rows.items() if row.assigned_to_id)
+    if "post_reply" in endpoint:
+        return letters(
+            k for k, row in rows.items() if row.messages.filter(direction="out")
+        )
     if "post_change" in endpoint:
         return letters(k for k, row in rows.items() if row.internal_notes)
     if "export_csv" in endpoint:
@@ -429,7 +479,10 @@ def observe(world, client, role, endpoint):
         response = client.get(url(world), data)
     else:
         response = client.post(url(world), data)
-    body = response.content.decode("utf-8-sig", errors="replace")
+    raw = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    body = raw.decode("utf-8-sig", errors="replace")
 
     if response.status_code == 302:
         location = response["Location"]

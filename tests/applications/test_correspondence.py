@@ -630,3 +630,23 @@ def test_the_dashboard_has_the_median_time_to_the_first_reply(client, officer, c
     client.force_login(officer)
     html = client.get(reverse("admin:applications_inquiry_dashboard")).content.decode()
     assert 'id="first-replies"' in html and "4 hours" in html
+
+
+def test_a_storage_failure_is_a_page_that_says_so_not_a_500(
+    client, inquiry, monkeypatch
+):
+    def full(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Attachment, "save", full)
+    look_up(client, inquiry)
+    response = client.post(
+        ANSWER_EN,
+        {
+            "message": "Passport",
+            "attachments": [SimpleUploadedFile("p.pdf", PDF, "application/pdf")],
+        },
+    )
+    assert response.status_code == 503
+    assert "could not be saved just now" in response.content.decode()
+    assert not Message.objects.exists()
