@@ -907,14 +907,18 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         obj, response = self._get_changeable(request, object_id)
         if obj is None:
             return response
-        if emails.send_inquiry_mails(obj):
+        if _send_again(obj):
             messages.success(request, gettext("The mail has been sent."))
         else:
             obj.refresh_from_db(fields=["mail_error"])
+            errors = [obj.mail_error] if obj.mail_error else []
+            errors += obj.messages.exclude(mail_error="").values_list(
+                "mail_error", flat=True
+            )
             messages.error(
                 request,
                 gettext("The mail could not be sent: %(error)s")
-                % {"error": obj.mail_error or "?"},
+                % {"error": "; ".join(errors) or "?"},
             )
         return response
 
@@ -1053,7 +1057,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         for inquiry in queryset:
             if not _mail_pending(inquiry):
                 continue
-            if emails.send_inquiry_mails(inquiry):
+            if _send_again(inquiry):
                 sent += 1
             else:
                 failed += 1
@@ -1089,15 +1093,34 @@ def _is_email(text):
     return True
 
 
-def _mail_pending(inquiry):
-    """Whether there is mail to send (again) for this inquiry."""
-    if inquiry.anonymised_at or inquiry.status == Status.SPAM:
-        return False
+def _inquiry_mail_pending(inquiry):
     return bool(
         inquiry.mail_error
         or inquiry.confirmation_sent_at is None
         or inquiry.notification_sent_at is None
     )
+
+
+def _mail_pending(inquiry):
+    """Whether there is mail to send (again) for this inquiry: its own, or
+    that of one of its messages."""
+    if inquiry.anonymised_at or inquiry.status == Status.SPAM:
+        return False
+    return (
+        _inquiry_mail_pending(inquiry)
+        or inquiry.messages.filter(sent_at__isnull=True).exists()
+    )
+
+
+def _send_again(inquiry):
+    """Send the inquiry's unsent mail and its messages' (each claimed, as
+    ``send_pending_mail`` does); True when nothing is left unsent."""
+    done = True
+    if _inquiry_mail_pending(inquiry):
+        done = emails.send_inquiry_mails(inquiry)
+    for message in inquiry.messages.filter(sent_at__isnull=True):
+        done = emails.deliver_message(message) == emails.SENT and done
+    return done
 
 
 # ---------------------------------------------------------------------------

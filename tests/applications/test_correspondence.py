@@ -650,3 +650,26 @@ def test_a_storage_failure_is_a_page_that_says_so_not_a_500(
     assert response.status_code == 503
     assert "could not be saved just now" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_a_failed_reply_is_sent_again_from_the_inquirys_page(
+    client, officer, inquiry, monkeypatch, django_capture_on_commit_callbacks
+):
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        confirmation_sent_at=timezone.now(), notification_sent_at=timezone.now()
+    )
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        compose(client, inquiry, reply="您好", _save="Save")
+    page = client.get(change_url(inquiry)).content.decode()
+    assert "Send the mail again" in page
+
+    monkeypatch.undo()
+    client.post(change_url(inquiry, "retry_mail"))
+    assert inquiry.messages.get().delivery_state == "sent"
+    assert mail.outbox[-1].to == [inquiry.email]
