@@ -798,6 +798,14 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         if obj is not None:
             context["history"] = self.history_rows(request, obj)
             context["conversation"] = self.conversation(obj)
+            form = context["adminform"].form
+            if getattr(form, "filling_template", False) and all(
+                error.code == "template_filled"
+                for errors in form.errors.as_data().values()
+                for error in errors
+            ):
+                # Not a mistake to correct: the text waits to be read.
+                context["errors"] = None
             if self.has_change_permission(request, obj):
                 context["can_retry_mail"] = _mail_pending(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

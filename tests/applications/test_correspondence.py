@@ -148,6 +148,8 @@ def test_use_template_fills_the_box_in_the_applicants_language_and_sends_nothing
     assert f"王小明，您好！请上传护照（编号：{inquiry.reference}）。{{unknown}}" in (
         text.group(1)
     )
+    assert "read it, change what needs changing, then save" in html
+    assert "Please correct" not in html  # not a mistake
     assert not inquiry.messages.exists()
     assert mail.outbox == []
 
