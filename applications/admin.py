@@ -316,6 +316,17 @@ class InquiryHandlingForm(forms.ModelForm):
             else None
         )
         reply = (data.get("reply") or "").strip()
+        if reply and (
+            self.instance.anonymised_at or self.instance.status == Status.SPAM
+        ):
+            # The page offers no reply box then; a crafted post gets none.
+            self.add_error(
+                "reply",
+                ValidationError(
+                    gettext("This applicant can no longer be written to."),
+                    code="no_reply",
+                ),
+            )
         if chosen is not None and (self.filling_template or not reply):
             try:
                 text = correspondence.render_template(chosen, self.instance, self.user)

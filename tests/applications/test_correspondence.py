@@ -675,3 +675,15 @@ def test_a_failed_reply_is_sent_again_from_the_inquirys_page(
     client.post(change_url(inquiry, "retry_mail"))
     assert inquiry.messages.get().delivery_state == "sent"
     assert mail.outbox[-1].to == [inquiry.email]
+
+
+def test_no_reply_goes_to_a_spam_inquiry_even_when_posted(client, officer, inquiry):
+    Inquiry.objects.filter(pk=inquiry.pk).update(status=Status.SPAM)
+    client.force_login(officer)
+    fields, _options, html = page_form(client, change_url(inquiry))
+    assert 'name="reply"' not in html
+    response = client.post(
+        change_url(inquiry), {**fields, "reply": "Hello", "_save": "Save"}
+    )
+    assert response.status_code == 200
+    assert not inquiry.messages.exists()
