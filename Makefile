@@ -26,7 +26,7 @@ help:
 	@echo "make lint         ruff"
 	@echo "make screenshots  renew the README's screenshots in docs/screenshots/"
 	@echo "make messages     refresh the Chinese catalogue from the code and locale/fragments/"
-	@echo "make backup       copy the database and uploaded images to var/backups/ (while serving)"
+	@echo "make backup       copy the database, images and documents to var/backups/ (while serving)"
 	@echo "make restore FILE=var/backups/portal-....tar.gz   bring a backup back"
 	@echo "make bench        measure the production-like server (wrk); report in var/bench/ and docs/benchmark.md"
 	@echo "make audit        Lighthouse on 8 pages in both languages; report in var/audit/ and docs/audit.md"

@@ -24,20 +24,25 @@ from django.core.exceptions import (
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from . import dashboard, emails, exports, services
+from . import correspondence, dashboard, emails, exports, services
 from .models import (
+    Attachment,
     AuditEntry,
     Inquiry,
+    Message,
+    ReplyTemplate,
     StaffMembership,
     audit,
     display_name,
@@ -167,12 +172,21 @@ class AttentionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("late", _("Waiting more than two working days")),
             ("overdue", _("Waiting more than a week")),
             ("duplicate", _("Possible duplicate")),
             ("mail", _("Mail failed")),
+            ("answered", _("Applicant answered")),
         ]
 
     def queryset(self, request, queryset):
+        if self.value() == "late":
+            cutoff = dashboard.working_days_before(
+                timezone.now(), dashboard.WORKING_DAYS_LIMIT
+            )
+            return dashboard.waiting_for_the_college(queryset).filter(
+                status_changed_at__lt=cutoff
+            )
         if self.value() == "overdue":
             cutoff = timezone.now() - timedelta(days=OVERDUE_DAYS)
             return queryset.open().filter(status_changed_at__lt=cutoff)
@@ -194,7 +208,11 @@ class AttentionFilter(admin.SimpleListFilter):
             originals = repeats.values("duplicate_of")
             return queryset.filter(Q(pk__in=repeats.values("pk")) | Q(pk__in=originals))
         if self.value() == "mail":
-            return queryset.exclude(mail_error="")
+            # The inquiry's own mails, or the mail of one of its messages.
+            failed = Message.objects.exclude(mail_error="").values("inquiry")
+            return queryset.filter(~Q(mail_error="") | Q(pk__in=failed))
+        if self.value() == "answered":
+            return dashboard.answered_by_applicant(queryset)
         return queryset
 
 
@@ -211,6 +229,13 @@ class NotesField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class TemplateSelect(forms.Select):
+    """The list of reply templates, with the button that fills the reply
+    box with the chosen one (no script needed)."""
+
+    template_name = "admin/applications/inquiry/template_select.html"
+
+
 class InquiryHandlingForm(forms.ModelForm):
     """The change page's one form: the assignee, the internal notes and a
     status move (only the moves allowed now; blank for none), saved together
@@ -224,8 +249,29 @@ class InquiryHandlingForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Optional; kept with the status change."),
     )
+    reply_template = forms.ChoiceField(
+        label=_("Start from a template"),
+        required=False,
+        widget=TemplateSelect,
+        help_text=_(
+            "“Use template” puts its text, in the applicant’s language, in the "
+            "reply box; nothing is sent until you save."
+        ),
+    )
+    reply = NotesField(
+        label=_("Reply to the applicant"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text=_(
+            "Sent by e-mail, in the applicant’s language, when you save, with "
+            "a link to the status page, where the applicant can answer. "
+            "Replies reach the admissions office."
+        ),
+    )
     # Set by InquiryAdmin.get_form: the member of staff saving.
     user = None
+    USE_TEMPLATE = "_use_template"
 
     class Meta:
         model = Inquiry
@@ -234,6 +280,15 @@ class InquiryHandlingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filling_template = bool(self.data) and self.USE_TEMPLATE in self.data
+        if "reply_template" in self.fields:
+            self.templates = {
+                str(t.pk): t for t in correspondence.templates_for(self.instance)
+            }
+            self.fields["reply_template"].choices = [
+                ("", "---------"),
+                *((key, str(t)) for key, t in self.templates.items()),
+            ]
         if "move_to" in self.fields:
             allowed = self.instance.allowed_moves(self.user)
             self.fields["move_to"].choices = [
@@ -254,6 +309,65 @@ class InquiryHandlingForm(forms.ModelForm):
                     code="illegal_transition",
                 )
         return move
+
+    def clean(self):
+        data = super().clean()
+        chosen = (
+            self.templates.get(data.get("reply_template") or "")
+            if ("reply_template" in self.fields)
+            else None
+        )
+        reply = (data.get("reply") or "").strip()
+        if reply and (
+            self.instance.anonymised_at or self.instance.status == Status.SPAM
+        ):
+            # The page offers no reply box then; a crafted post gets none.
+            self.add_error(
+                "reply",
+                ValidationError(
+                    gettext("This applicant can no longer be written to."),
+                    code="no_reply",
+                ),
+            )
+        if chosen is not None and (self.filling_template or not reply):
+            try:
+                text = correspondence.render_template(chosen, self.instance, self.user)
+            except ValidationError as error:
+                self.add_error("reply_template", error)
+            else:
+                if self.filling_template:
+                    # Shown again with the text in the box, to read and edit.
+                    self.data = self.data.copy()
+                    self.data["reply"] = text
+                    self.add_error(
+                        "reply",
+                        ValidationError(
+                            gettext(
+                                "The template’s text is in the box: read it, "
+                                "change what needs changing, then save to send it."
+                            ),
+                            code="template_filled",
+                        ),
+                    )
+                else:
+                    data["reply"] = reply = text
+        elif self.filling_template:
+            self.add_error(
+                "reply_template",
+                ValidationError(gettext("Choose a template first."), code="required"),
+            )
+        if data.get("move_to") == Status.MORE_INFO and not reply:
+            self.add_error(
+                "reply",
+                ValidationError(
+                    gettext(
+                        "To ask for more information, write the applicant "
+                        "what is needed."
+                    ),
+                    code="message_required",
+                ),
+            )
+        return data
 
 
 # ---------------------------------------------------------------------------
@@ -371,6 +485,7 @@ SUBMISSION_FIELDS = (
 )
 EDITABLE_FIELDS = ("assigned_to", "internal_notes")
 MOVE_FIELDS = ("move_to", "move_note")
+REPLY_FIELDS = ("reply_template", "reply")
 
 
 @admin.register(Inquiry)
@@ -431,6 +546,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (_("Answer the applicant"), {"fields": REPLY_FIELDS}),
         (_("Possible duplicates"), {"fields": ("duplicate_links",)}),
         (_("Mail"), {"fields": ("mail_state",)}),
     )
@@ -444,7 +560,29 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 duplicate_of=OuterRef("pk"), institution=OuterRef("institution")
             )
         )
-        return super().get_queryset(request).annotate(has_duplicates=has_duplicates)
+        message_mail_failed = Exists(
+            Message.objects.filter(inquiry=OuterRef("pk")).exclude(mail_error="")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                has_duplicates=has_duplicates, message_mail_failed=message_mail_failed
+            )
+        )
+
+    def get_ordering(self, request):
+        # The open ones: the longest-waiting first, unless the reader sorts.
+        if request.GET.get(OpenFilter.parameter_name) == "open":
+            return ("status_changed_at", "pk")
+        return super().get_ordering(request)
+
+    def get_list_display(self, request):
+        # An officer of one college need not read its name on every row.
+        shown = super().get_list_display(request)
+        if not request.user.is_superuser and colleges_for(request.user).count() <= 1:
+            return tuple(f for f in shown if f != "college")
+        return shown
 
     def scope_queryset(self, request, queryset):
         scoped = super().scope_queryset(request, queryset)
@@ -468,7 +606,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         shown = [f for _name, opts in self.fieldsets for f in opts["fields"]]
-        editable = (*EDITABLE_FIELDS, *MOVE_FIELDS)
+        editable = (*EDITABLE_FIELDS, *MOVE_FIELDS, *REPLY_FIELDS)
         return [f for f in shown if f not in editable] + ["anonymised"]
 
     def get_fieldsets(self, request, obj=None):
@@ -479,9 +617,22 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             and self.has_change_permission(request, obj)
             and obj.allowed_moves(request.user)
         )
+        # A reply only to an applicant who can be written to.
+        may_reply = (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and not obj.anonymised_at
+            and obj.status != Status.SPAM
+        )
         for name, opts in self.fieldsets:
-            fields = [f for f in opts["fields"] if may_move or f not in MOVE_FIELDS]
-            fieldsets.append((name, {**opts, "fields": fields}))
+            fields = [
+                f
+                for f in opts["fields"]
+                if (may_move or f not in MOVE_FIELDS)
+                and (may_reply or f not in REPLY_FIELDS)
+            ]
+            if fields:
+                fieldsets.append((name, {**opts, "fields": fields}))
         if obj is not None and obj.anonymised_at:
             name, opts = fieldsets[0]
             fieldsets[0] = (name, {"fields": (*opts["fields"], "anonymised")})
@@ -503,6 +654,9 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         its history entry; Django's change view runs all of it, and the log,
         in one transaction."""
         data = form.cleaned_data
+        message = None
+        if (data.get("reply") or "").strip():
+            message = correspondence.send_reply(obj, data["reply"], by=request.user)
         if "internal_notes" in form.changed_data:
             obj.set_internal_notes(data["internal_notes"], by=request.user)
         if "assigned_to" in form.changed_data:
@@ -510,7 +664,12 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 data["assigned_to"], by=request.user
             )
         if data.get("move_to"):
-            obj.transition_to(data["move_to"], by=request.user, note=data["move_note"])
+            obj.transition_to(
+                data["move_to"],
+                by=request.user,
+                note=data["move_note"],
+                message=message,
+            )
 
     def construct_change_message(self, request, form, formsets, add=False):
         """Django's JSON change message, naming the fields by their English
@@ -520,6 +679,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             "assigned_to": gettext_noop("Assigned to"),
             "internal_notes": gettext_noop("Internal notes"),
             "move_to": gettext_noop("Status"),
+            "reply": gettext_noop("Reply"),
         }
         changed = [labels[f] for f in form.changed_data if f in labels]
         return [{"changed": {"fields": changed}}] if changed else []
@@ -585,7 +745,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         flags = []
         if obj.duplicate_of_id or getattr(obj, "has_duplicates", False):
             flags.append(("inquiry-flag-duplicate", gettext("possible duplicate")))
-        if obj.mail_error:
+        if obj.mail_error or getattr(obj, "message_mail_failed", False):
             flags.append(("inquiry-flag-mail", gettext("mail failed")))
         if obj.anonymised_at:
             flags.append(("inquiry-flag-anonymised", gettext("anonymised")))
@@ -656,6 +816,15 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     ):
         if obj is not None:
             context["history"] = self.history_rows(request, obj)
+            context["conversation"] = self.conversation(obj)
+            form = context["adminform"].form
+            if getattr(form, "filling_template", False) and all(
+                error.code == "template_filled"
+                for errors in form.errors.as_data().values()
+                for error in errors
+            ):
+                # Not a mistake to correct: the text waits to be read.
+                context["errors"] = None
             if self.has_change_permission(request, obj):
                 context["can_retry_mail"] = _mail_pending(obj)
                 context["can_anonymise"] = not obj.anonymised_at
@@ -689,6 +858,29 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             for event in events
         ]
 
+    def conversation(self, obj):
+        """The inquiry's messages, oldest first, with links to the documents."""
+        prefix = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        messages_ = obj.messages.select_related("author").prefetch_related(
+            "attachments"
+        )
+        return [
+            {
+                "message": message,
+                "by": display_name(message.author)
+                if message.direction == Message.Direction.OUT
+                else gettext("the applicant"),
+                "documents": [
+                    (
+                        attachment,
+                        reverse(f"{prefix}_attachment", args=[attachment.pk]),
+                    )
+                    for attachment in message.attachments.all()
+                ],
+            }
+            for message in messages_
+        ]
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -704,6 +896,13 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return [
             path("dashboard/", wrap(self.dashboard_view), name=f"{prefix}_dashboard"),
             path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            # Not wrapped in admin_view: anyone who may not read the
+            # document gets a 404, even before signing in.
+            path(
+                "attachments/<int:pk>/",
+                self.attachment_view,
+                name=f"{prefix}_attachment",
+            ),
             path(
                 "<path:object_id>/retry-mail/",
                 wrap(require_POST(self.retry_mail_view)),
@@ -741,14 +940,18 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         obj, response = self._get_changeable(request, object_id)
         if obj is None:
             return response
-        if emails.send_inquiry_mails(obj):
+        if _send_again(obj):
             messages.success(request, gettext("The mail has been sent."))
         else:
             obj.refresh_from_db(fields=["mail_error"])
+            errors = [obj.mail_error] if obj.mail_error else []
+            errors += obj.messages.exclude(mail_error="").values_list(
+                "mail_error", flat=True
+            )
             messages.error(
                 request,
                 gettext("The mail could not be sent: %(error)s")
-                % {"error": obj.mail_error or "?"},
+                % {"error": "; ".join(errors) or "?"},
             )
         return response
 
@@ -788,6 +991,40 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             % {"count": count},
         )
 
+    @method_decorator(never_cache)
+    @method_decorator(require_GET)
+    def attachment_view(self, request, pk):
+        """A document an applicant sent, for staff of the inquiry's college
+        who may see the inquiry; a 404 for anyone else, signed in or not."""
+        user = request.user
+        if not (user.is_active and user.is_staff and self.has_view_permission(request)):
+            raise Http404
+        attachment = (
+            Attachment.objects.filter(
+                pk=pk,
+                message__inquiry__in=self.scope_queryset(
+                    request, Inquiry.objects.all()
+                ),
+            )
+            .select_related("message")
+            .first()
+        )
+        if attachment is None:
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
     def export_view(self, request):
         """The inquiries of the current list, with its filters and search."""
         if not self.has_export_permission(request):
@@ -822,6 +1059,8 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             "title": gettext("Inquiries at a glance"),
             "opts": self.opts,
             "summary": dashboard.summary(queryset, cache_key=scope_key(request.user)),
+            "day": dashboard.officer_day(queryset, request.user),
+            "first_replies": dashboard.first_reply_medians(queryset),
             "colleges": colleges_for(request.user),
             "changelist_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
@@ -927,7 +1166,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         for inquiry in queryset:
             if not _mail_pending(inquiry):
                 continue
-            if emails.send_inquiry_mails(inquiry):
+            if _send_again(inquiry):
                 sent += 1
             else:
                 failed += 1
@@ -996,10 +1235,7 @@ def _is_email(text):
     return True
 
 
-def _mail_pending(inquiry):
-    """Whether there is mail to send (again) for this inquiry."""
-    if inquiry.anonymised_at or inquiry.status == Status.SPAM:
-        return False
+def _inquiry_mail_pending(inquiry):
     return bool(
         inquiry.mail_error
         or inquiry.confirmation_sent_at is None
@@ -1030,6 +1266,108 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _mail_pending(inquiry):
+    """Whether there is mail to send (again) for this inquiry: its own, or
+    that of one of its messages."""
+    if inquiry.anonymised_at or inquiry.status == Status.SPAM:
+        return False
+    return (
+        _inquiry_mail_pending(inquiry)
+        or inquiry.messages.filter(sent_at__isnull=True).exists()
+    )
+
+
+def _send_again(inquiry):
+    """Send the inquiry's unsent mail and its messages' (each claimed, as
+    ``send_pending_mail`` does); True when nothing is left unsent."""
+    done = True
+    if _inquiry_mail_pending(inquiry):
+        done = emails.send_inquiry_mails(inquiry)
+    for message in inquiry.messages.filter(sent_at__isnull=True):
+        done = emails.deliver_message(message) == emails.SENT and done
+    return done
+
+
+# ---------------------------------------------------------------------------
+# Reply templates: each college's own, and the shared defaults (no college),
+# which only a superuser changes.
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    user = None  # set by ReplyTemplateAdmin.get_form
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ("institution", "purpose", "title", "body_en", "body_zh_hans")
+        field_classes = {"body_en": NotesField, "body_zh_hans": NotesField}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("institution") and not self.user.is_superuser:
+            self.add_error(
+                "institution",
+                ValidationError(
+                    gettext("Choose the college this template belongs to."),
+                    code="required",
+                ),
+            )
+        if (
+            not (data.get("body_en") or "").strip()
+            and not (data.get("body_zh_hans") or "").strip()
+        ):
+            raise ValidationError(
+                gettext("Write the template’s text in English, Chinese or both."),
+                code="required",
+            )
+        return data
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
+    form = ReplyTemplateForm
+    list_display = ("title", "purpose", "college", "in_english", "in_chinese")
+    list_filter = ("purpose",)
+    search_fields = ("title", "body_en", "body_zh_hans")
+
+    def scope_queryset(self, request, queryset):
+        # The shared templates are read by every officer.
+        return queryset.filter(
+            Q(institution__in=colleges_for(request.user)) | Q(institution=None)
+        )
+
+    def _may_edit(self, request, obj):
+        return (
+            obj is None or obj.institution_id is not None or (request.user.is_superuser)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(
+            request, obj
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.display(description=_("college"))
+    def college(self, obj):
+        return obj.institution or gettext("shared")
+
+    @admin.display(description=_("English"), boolean=True)
+    def in_english(self, obj):
+        return bool(obj.body_en.strip())
+
+    @admin.display(description=_("Chinese"), boolean=True)
+    def in_chinese(self, obj):
+        return bool(obj.body_zh_hans.strip())
 
 
 # ---------------------------------------------------------------------------

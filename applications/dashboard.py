@@ -11,15 +11,16 @@ At a million inquiries each grouped count reads a whole index, so
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from statistics import median
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from institutions.models import Institution
 
-from .models import Inquiry
+from .models import Inquiry, Message
 
 WEEKS = 12
 CACHE_SECONDS = 60
@@ -170,3 +171,104 @@ def summary(queryset, cache_key=None):
         "counted_at": data["at"],
         "cache_seconds": CACHE_SECONDS if cache_key else 0,
     }
+
+
+# ---------------------------------------------------------------------------
+# The officer's day: what waits for an answer from the college.
+
+# An applicant waiting longer than this many working days (Monday to Friday)
+# is counted as waiting too long.
+WORKING_DAYS_LIMIT = 2
+FIRST_REPLY_DAYS = 30
+
+
+def last_message_direction():
+    """The direction of an inquiry's latest message, as a subquery."""
+    return Subquery(
+        Message.objects.filter(inquiry=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("direction")[:1]
+    )
+
+
+def answered_by_applicant(queryset):
+    """Open inquiries whose latest message is the applicant's: the college
+    owes an answer."""
+    return (
+        queryset.open()
+        .alias(last_direction=last_message_direction())
+        .filter(last_direction=Message.Direction.IN)
+    )
+
+
+def working_days_before(moment, days):
+    """The moment ``days`` working days (Monday to Friday) before ``moment``:
+    a weekend does not count."""
+    moment = timezone.localtime(moment)
+    while days > 0:
+        moment -= timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def waiting_for_the_college(queryset):
+    """Open inquiries on which the college has the next step: all but those
+    waiting for the applicant's information."""
+    return queryset.open().exclude(status=Inquiry.Status.MORE_INFO)
+
+
+def officer_day(queryset, user, now=None):
+    """The counts of the admin's index for ``user``, over ``queryset`` (the
+    inquiries of their colleges)."""
+    now = now or timezone.now()
+    waiting = waiting_for_the_college(queryset)
+    oldest = waiting.order_by().aggregate(at=Min("status_changed_at"))["at"]
+    return {
+        "new": queryset.filter(status=Inquiry.Status.NEW).count(),
+        "oldest_days": (now - oldest).days if oldest else None,
+        "assigned_to_me": queryset.open().filter(assigned_to=user).count(),
+        "answered": answered_by_applicant(queryset).count(),
+        "too_long": waiting.filter(
+            status_changed_at__lt=working_days_before(now, WORKING_DAYS_LIMIT)
+        ).count(),
+    }
+
+
+def duration_label(delta):
+    hours = delta.total_seconds() / 3600
+    if hours < 48:
+        count = max(round(hours), 0)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    count = round(hours / 24)
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+def first_reply_medians(queryset, now=None, days=FIRST_REPLY_DAYS):
+    """For each college, the median time from an inquiry's arrival to the
+    college's first message, over the inquiries received in the last
+    ``days`` days that have one: ``[(college, label, how many)]``."""
+    now = now or timezone.now()
+    rows = (
+        queryset.filter(created_at__gte=now - timedelta(days=days))
+        .annotate(
+            first_reply=Min(
+                "messages__created_at",
+                filter=Q(messages__direction=Message.Direction.OUT),
+            )
+        )
+        .filter(first_reply__isnull=False)
+        .order_by()
+        .values_list("institution", "created_at", "first_reply")
+    )
+    waits = {}
+    for college, created, first in rows:
+        waits.setdefault(college, []).append(first - created)
+    names = {c.pk: str(c) for c in Institution.objects.filter(pk__in=waits)}
+    return sorted(
+        (
+            (names.get(pk, "?"), duration_label(median(values)), len(values))
+            for pk, values in waits.items()
+        ),
+        key=lambda row: row[0],
+    )

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from .forms import describe_intake
-from .models import Inquiry, StaffMembership
+from .models import Inquiry, Message, StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -102,14 +102,9 @@ def notification_recipients(inquiry):
     if college.admissions_email_list:
         # Most colleges have one: the staff query is not even built.
         return college.admissions_email_list
-    staff = (
-        StaffMembership.objects.filter(
-            institution=college, is_officer=True, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted(set(staff)) or [address for _name, address in settings.ADMINS]
+    return college_officer_addresses(college) or [
+        address for _name, address in settings.ADMINS
+    ]
 
 
 def build_notification(inquiry):
@@ -156,31 +151,34 @@ def retry_delay(attempts):
     return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), MAX_RETRY_DELAY))
 
 
-def _claim(inquiry, now):
-    """Hold the mail of ``inquiry`` for this sender; False when another has it.
+def _claim(obj, now):
+    """Hold the mail of ``obj`` (an inquiry or a message) for this sender;
+    False when another has it.
 
     One conditional UPDATE, so that of two senders (the request that saved
-    the inquiry, the admin, two overlapping runs of send_pending_mail, on any
-    number of servers) exactly one wins. The claim lapses by itself should
-    its sender die.
+    it, the admin, two overlapping runs of send_pending_mail, on any number
+    of servers) exactly one wins. The claim lapses by itself should its
+    sender die.
     """
     free = Q(mail_claimed_until__isnull=True) | Q(mail_claimed_until__lt=now)
-    claimed = Inquiry.objects.filter(free, pk=inquiry.pk).update(
-        mail_claimed_until=now + CLAIM_LEASE
+    claimed = (
+        type(obj)
+        .objects.filter(free, pk=obj.pk)
+        .update(mail_claimed_until=now + CLAIM_LEASE)
     )
     return claimed == 1
 
 
-def claim_new(inquiry, now):
-    """Hold the mail of an inquiry about to be inserted, in the same write.
+def claim_new(obj, now):
+    """Hold the mail of an inquiry (or a message) about to be inserted, in
+    the same write.
 
-    Its request sends the mail once the inquiry commits
-    (``schedule_inquiry_mails(inquiry, claimed=True)``) without a claim of
-    its own, and no other sender can take the mail in between. Should the
-    request die first, the claim lapses as any other does, and
-    ``send_pending_mail`` sends it.
+    Its request sends the mail once it commits (``schedule_inquiry_mails(
+    inquiry, claimed=True)``) without a claim of its own, and no other
+    sender can take the mail in between. Should the request die first, the
+    claim lapses as any other does, and ``send_pending_mail`` sends it.
     """
-    inquiry.mail_claimed_until = now + CLAIM_LEASE
+    obj.mail_claimed_until = now + CLAIM_LEASE
 
 
 SENT, FAILED, BUSY = "sent", "failed", "busy"
@@ -211,65 +209,68 @@ MAILS = (
 def deliver(inquiry, *, claimed=False):
     """``send_inquiry_mails``, telling apart what happened: ``SENT`` (nothing
     is left unsent), ``FAILED`` or ``BUSY`` (another sender has the mail)."""
+    return deliver_mails(inquiry, MAILS, claimed=claimed)
+
+
+def deliver_mails(obj, mails, *, claimed=False):
+    """Send the unsent ones of ``mails`` (``(what, sent-at field, build)``)
+    about ``obj``, an inquiry or a message: both keep ``mail_error``,
+    ``mail_attempts``, ``mail_retry_at`` and ``mail_claimed_until``, and
+    both are claimed, recorded and retried the same way."""
+    model = type(obj)
+    name = f"{model._meta.model_name} {obj.pk}"
     if not claimed:
         try:
-            if not _claim(inquiry, timezone.now()):
-                logger.info("Inquiry %s: another sender has its mail", inquiry.pk)
+            if not _claim(obj, timezone.now()):
+                logger.info("%s: another sender has its mail", name)
                 return BUSY
-            inquiry.refresh_from_db(
-                fields=[
-                    "confirmation_sent_at",
-                    "notification_sent_at",
-                    "mail_error",
-                    "mail_attempts",
-                ]
+            obj.refresh_from_db(
+                fields=[*(mail[1] for mail in mails), "mail_error", "mail_attempts"]
             )
         except Exception:
-            logger.exception("Inquiry %s: cannot read its mail state", inquiry.pk)
+            logger.exception("%s: cannot read its mail state", name)
             return FAILED
 
     failures = []
     unrecorded = None  # the last mail sent, recorded with the final state
     try:
-        unsent = [mail for mail in MAILS if getattr(inquiry, mail[1]) is None]
+        unsent = [mail for mail in mails if getattr(obj, mail[1]) is None]
         for what, field, build in unsent:
             try:
-                build(inquiry).send(fail_silently=False)
+                build(obj).send(fail_silently=False)
             except Exception as exc:
-                logger.exception("Inquiry %s: %s failed", inquiry.reference, what)
+                logger.exception("%s: %s failed", name, what)
                 failures.append(_failure(what, exc))
                 continue
-            setattr(inquiry, field, timezone.now())
+            setattr(obj, field, timezone.now())
             if field == unsent[-1][1]:
                 # Nothing is sent after it: its record can wait for the one
                 # write below (and is written alone should that one fail).
                 unrecorded = field
             else:
-                Inquiry.objects.filter(pk=inquiry.pk).update(
-                    **{field: getattr(inquiry, field)}
-                )
+                model.objects.filter(pk=obj.pk).update(**{field: getattr(obj, field)})
 
         now = timezone.now()
         if failures:
-            inquiry.mail_attempts += 1
+            obj.mail_attempts += 1
             stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M %Z")
-            if inquiry.mail_attempts < settings.MAIL_MAX_ATTEMPTS:
-                inquiry.mail_retry_at = now + retry_delay(inquiry.mail_attempts)
-                next_try = timezone.localtime(inquiry.mail_retry_at)
+            if obj.mail_attempts < settings.MAIL_MAX_ATTEMPTS:
+                obj.mail_retry_at = now + retry_delay(obj.mail_attempts)
+                next_try = timezone.localtime(obj.mail_retry_at)
                 plan = f"next try {next_try:%Y-%m-%d %H:%M}"
             else:
-                inquiry.mail_retry_at = None
+                obj.mail_retry_at = None
                 plan = "no more automatic tries; retry from the admin"
-            inquiry.mail_error = (
+            obj.mail_error = (
                 f"{stamp}: "
                 + "; ".join(failures)
-                + f" (attempt {inquiry.mail_attempts}, {plan})"
+                + f" (attempt {obj.mail_attempts}, {plan})"
             )
         else:
-            inquiry.mail_error = ""
-            inquiry.mail_retry_at = None
-        inquiry.mail_claimed_until = None
-        inquiry.save(
+            obj.mail_error = ""
+            obj.mail_retry_at = None
+        obj.mail_claimed_until = None
+        obj.save(
             update_fields=[
                 *([unrecorded] if unrecorded else []),
                 "mail_error",
@@ -280,16 +281,14 @@ def deliver(inquiry, *, claimed=False):
         )
     except Exception:
         # The claim lapses by itself; a mail already sent stays recorded.
-        logger.exception("Inquiry %s: cannot record its mail state", inquiry.pk)
+        logger.exception("%s: cannot record its mail state", name)
         if unrecorded:
             try:
-                Inquiry.objects.filter(pk=inquiry.pk).update(
-                    **{unrecorded: getattr(inquiry, unrecorded)}
+                model.objects.filter(pk=obj.pk).update(
+                    **{unrecorded: getattr(obj, unrecorded)}
                 )
             except Exception:
-                logger.exception(
-                    "Inquiry %s: cannot record its %s", inquiry.pk, unrecorded
-                )
+                logger.exception("%s: cannot record its %s", name, unrecorded)
         return FAILED
     return FAILED if failures else SENT
 
@@ -314,3 +313,115 @@ def schedule_inquiry_mails(inquiry, *, claimed=False):
     """Send the mails once the transaction that saved ``inquiry`` commits
     (``claimed``: see ``claim_new``)."""
     transaction.on_commit(lambda: send_inquiry_mails(inquiry, claimed=claimed))
+
+
+# ---------------------------------------------------------------------------
+# The messages of a conversation (applications.correspondence)
+
+
+def college_officer_addresses(college):
+    """The addresses of the college's active officers (never an editor's
+    only)."""
+    staff = (
+        StaffMembership.objects.filter(
+            institution=college, is_officer=True, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(staff))
+
+
+def answer_recipients(inquiry):
+    """Who hears of the applicant's answer: the officer the inquiry is
+    assigned to; nobody assigned, the college's officers; failing those, its
+    admissions addresses, then the site's ADMINS."""
+    officer = inquiry.assigned_to
+    if officer is not None and officer.is_active and officer.email:
+        return [officer.email]
+    return (
+        college_officer_addresses(inquiry.institution)
+        or inquiry.institution.admissions_email_list
+        or [address for _name, address in settings.ADMINS]
+    )
+
+
+def build_reply(message):
+    """The college's message to the applicant, in the applicant's language,
+    from the portal's address; a reply reaches the college's admissions
+    office (or its officers)."""
+    inquiry = message.inquiry
+    college = inquiry.institution
+    with translation.override(inquiry.language or settings.LANGUAGE_CODE):
+        context = {**_context(inquiry), "message": message}
+        subject = _subject("applications/mail/reply_subject.txt", context)
+        body = render_to_string("applications/mail/reply_body.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[inquiry.email],
+        reply_to=college.admissions_email_list
+        or college_officer_addresses(college)
+        or None,
+    )
+
+
+def build_answer_notice(message):
+    """The notice to staff that the applicant has answered, in English and
+    Chinese. It carries no applicant's text: the message is read in the admin."""
+    inquiry = message.inquiry
+    recipients = answer_recipients(inquiry)
+    if not recipients:
+        raise ValueError(f"{inquiry.institution.slug} has nobody to notify")
+    subjects, bodies = [], []
+    for language in STAFF_LANGUAGES:
+        with translation.override(language):
+            context = {**_context(inquiry), "message": message}
+            subjects.append(_subject("applications/mail/answer_subject.txt", context))
+            bodies.append(
+                render_to_string("applications/mail/answer_body.txt", context)
+            )
+    return EmailMessage(
+        subject=" / ".join(dict.fromkeys(subjects)),
+        body="\n\n----------------------------------------\n\n".join(
+            b.strip() for b in bodies
+        )
+        + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+
+
+def _build_message_mail(message):
+    if message.direction == message.Direction.OUT:
+        return build_reply(message)
+    return build_answer_notice(message)
+
+
+MESSAGE_MAILS = (("message mail", "sent_at", _build_message_mail),)
+
+
+def deliver_message(message, *, claimed=False):
+    """Send the mail of one message, with the claim and retries of an
+    inquiry's mail: ``SENT``, ``FAILED`` or ``BUSY``."""
+    return deliver_mails(message, MESSAGE_MAILS, claimed=claimed)
+
+
+def schedule_message_mail(message, *, claimed=True):
+    """Send the message's mail once the transaction that saved it commits."""
+    transaction.on_commit(lambda: deliver_message(message, claimed=claimed))
+
+
+def pending_messages(*, ignore_delay=False):
+    """Messages whose mail is unsent and due, oldest first."""
+    pending = Message.objects.filter(
+        sent_at__isnull=True,
+        inquiry__anonymised_at__isnull=True,
+        mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
+    )
+    if not ignore_delay:
+        pending = pending.filter(
+            Q(mail_retry_at__isnull=True) | Q(mail_retry_at__lte=timezone.now())
+        )
+    return pending.order_by("created_at", "pk")

@@ -547,3 +547,64 @@ class StatusLookupForm(forms.Form):
 def _email_digest(address):
     # Of equal length whatever the address, for the comparison above.
     return salted_hmac("status-lookup", address.strip().lower()).hexdigest()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as Django's documentation shows it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class AnswerForm(forms.Form):
+    """The applicant's answer on the status page: a message, documents, or
+    both. The documents are checked by their content
+    (``applications.correspondence.clean_uploads``)."""
+
+    message = MessageField(
+        label=_("Your answer"),
+        max_length=5000,
+        required=False,
+        help_text=_("Up to 5,000 characters."),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+    )
+    attachments = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("Optional. Up to 5 files: PDF, JPEG or PNG, at most 10 MB each."),
+        widget=MultipleFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+    def clean_attachments(self):
+        from .correspondence import clean_uploads
+
+        return clean_uploads(self.cleaned_data["attachments"])
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not self.errors
+            and not (data.get("message") or "").strip()
+            and not (data.get("attachments"))
+        ):
+            self.add_error(
+                "message",
+                forms.ValidationError(
+                    _("Write an answer or choose a document to send."),
+                    code="required",
+                ),
+            )
+        return data

@@ -114,6 +114,7 @@ class Status(models.TextChoices):
     NEW = "new", _("New")
     IN_REVIEW = "in_review", _("In review")
     CONTACTED = "contacted", _("Contacted")
+    MORE_INFO = "more_info", _("More information needed")
     APPLICATION_INVITED = "application_invited", _("Invited to apply")
     ENROLLED = "enrolled", _("Enrolled")
     DECLINED = "declined", _("Declined")
@@ -129,6 +130,7 @@ class Inquiry(models.Model):
         Status.NEW,
         Status.IN_REVIEW,
         Status.CONTACTED,
+        Status.MORE_INFO,
         Status.APPLICATION_INVITED,
     )
     CLOSED_STATUSES = (Status.ENROLLED, Status.DECLINED, Status.WITHDRAWN, Status.SPAM)
@@ -136,8 +138,10 @@ class Inquiry(models.Model):
     _EXITS = {Status.WITHDRAWN, Status.SPAM}
     TRANSITIONS = {
         Status.NEW: {Status.IN_REVIEW} | _EXITS,
-        Status.IN_REVIEW: {Status.CONTACTED} | _EXITS,
-        Status.CONTACTED: {Status.APPLICATION_INVITED} | _EXITS,
+        Status.IN_REVIEW: {Status.CONTACTED, Status.MORE_INFO} | _EXITS,
+        Status.CONTACTED: {Status.APPLICATION_INVITED, Status.MORE_INFO} | _EXITS,
+        # Left by the applicant's answer (by=None) or by staff.
+        Status.MORE_INFO: {Status.IN_REVIEW} | _EXITS,
         Status.APPLICATION_INVITED: {Status.ENROLLED, Status.DECLINED} | _EXITS,
     }
     # Where a superuser's "reopen" puts a closed inquiry.
@@ -365,12 +369,14 @@ class Inquiry(models.Model):
             moves.add(self.REOPEN_TO)
         return moves
 
-    def transition_to(self, new_status, *, by, note=""):
+    def transition_to(self, new_status, *, by, note="", message=None):
         """Move this inquiry to ``new_status`` and record who did it.
 
         Raises ``ValidationError`` for a move that is not in ``TRANSITIONS``
         (closed statuses are final, except that a superuser may reopen) and
-        ``PermissionDenied`` when ``by`` may not see this inquiry.
+        ``PermissionDenied`` when ``by`` may not see this inquiry. "More
+        information needed" takes the ``message`` to the applicant that says
+        what is needed.
         """
         with transaction.atomic():
             # Lock the row: two staff members may move the same inquiry at once.
@@ -390,6 +396,13 @@ class Inquiry(models.Model):
                         else new_status,
                     },
                     code="illegal_transition",
+                )
+            if new_status == Status.MORE_INFO and not (
+                message is not None and message.body.strip()
+            ):
+                raise ValidationError(
+                    _("Write the applicant a message that says what is needed."),
+                    code="message_required",
                 )
             now = timezone.now()
             old = current.status
@@ -571,3 +584,151 @@ def audit(action, *, by, count, filters=""):
     return AuditEntry.objects.create(
         action=action, by=by, count=count, filters=filters[:2000]
     )
+
+
+# ---------------------------------------------------------------------------
+# Correspondence: what the college and the applicant wrote to each other.
+# Sending, recording and templates: applications.correspondence.
+
+
+def attachments_storage():
+    """The private storage of applicants' documents (``STORAGES["attachments"]``):
+    a folder outside the public media one, or object storage, by settings."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+class Message(models.Model):
+    """One message of an inquiry's conversation, and the mail that carries
+    it: to the applicant (``OUT``) or, for the applicant's answer, the notice
+    to the college's staff (``IN``). The mail fields are those of
+    ``Inquiry``, so that ``applications.emails`` claims and retries both
+    alike."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("college → applicant")
+        IN = "in", _("applicant → college")
+
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    body = models.TextField(_("message"), max_length=5000, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    sent_at = models.DateTimeField(_("mail sent"), null=True, blank=True)
+    mail_error = models.TextField(_("mail error"), blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_retry_at = models.DateTimeField(null=True, blank=True)
+    mail_claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["inquiry", "created_at"], name="message_inquiry_date"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="message_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.inquiry.reference} · {self.get_direction_display()}"
+
+    @property
+    def delivery_state(self):
+        """``sent``, ``failed`` (and waiting for a retry) or ``pending``."""
+        if self.sent_at:
+            return "sent"
+        return "failed" if self.mail_error else "pending"
+
+    @property
+    def delivery_label(self):
+        return {
+            "sent": gettext("sent"),
+            "failed": gettext("mail failed"),
+            "pending": gettext("not sent yet"),
+        }[self.delivery_state]
+
+
+class Attachment(models.Model):
+    """A document the applicant sent with a message: never at a public
+    address, only through the admin's attachment view."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), upload_to="%Y/%m/", storage=attachments_storage, max_length=300
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReplyTemplate(models.Model):
+    """A reply to start from, in English and Chinese. A college's own, or
+    (no college) a shared default that the superuser keeps."""
+
+    class Purpose(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+        DOCUMENTS = "documents", _("Ask for documents")
+        INVITE = "invite", _("Invite to apply")
+        DECLINE = "decline", _("Decline")
+        DELEGATION = "delegation", _("Answer a delegation")
+        PARTNERSHIP = "partnership", _("Answer a partnership proposal")
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        verbose_name=_("college"),
+        help_text=_("Empty: shared by every college."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose)
+    title = models.CharField(_("title"), max_length=200)
+    body_en = models.TextField(
+        _("text in English"),
+        blank=True,
+        help_text=_(
+            "Placeholders: {name} {reference} {programme} {college} {officer}."
+        ),
+    )
+    body_zh_hans = models.TextField(_("text in Chinese"), blank=True)
+
+    class Meta:
+        ordering = ["purpose", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self):
+        return self.title
+
+    def body_in(self, language):
+        """The text in ``language``, or "" when the template lacks it."""
+        return self.body_zh_hans if language == "zh-hans" else self.body_en

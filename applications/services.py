@@ -97,15 +97,21 @@ BLANKED = {
 
 
 def anonymise(inquiry, *, by=None):
-    """Blank what identifies the applicant of ``inquiry``: its personal
-    fields, the notes on its history, and its name in the admin's history
-    (which shows "REFERENCE · name"; the reference is kept).
+    """Blank what identifies the applicant of ``inquiry``, for good: the
+    fields of ``BLANKED``, the notes on its history, the text of every message
+    of its conversation, its documents (deleted from their storage), and its
+    name in the admin's history (which shows "REFERENCE · name"; the
+    reference is kept). The one way to anonymise an inquiry: the admin's
+    action and button, and the retention purge.
 
     ``by`` is the member of staff asking (None: the portal itself, as the
     purge): they must be able to see the inquiry. Returns False when it was
     anonymised already. The audit record is the caller's (one entry for a
     batch): see ``anonymise_all``.
     """
+    from .correspondence import delete_documents
+    from .models import Message
+
     if (
         by is not None
         and not Inquiry.objects.for_staff(by).filter(pk=inquiry.pk).exists()
@@ -119,10 +125,13 @@ def anonymise(inquiry, *, by=None):
         if not changed:
             return False
         InquiryEvent.objects.filter(inquiry=inquiry.pk).update(note="")
+        Message.objects.filter(inquiry=inquiry.pk).update(body="", mail_error="")
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Inquiry),
             object_id=str(inquiry.pk),
         ).update(object_repr=inquiry.reference)
+        # Last: files cannot be brought back by a rollback.
+        delete_documents(inquiry)
     for field, value in BLANKED.items():
         setattr(inquiry, field, value)
     inquiry.anonymised_at = now

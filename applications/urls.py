@@ -11,5 +11,6 @@ urlpatterns = [
     ),
     path("inquiries/sent/", views.inquiry_sent, name="inquiry-sent"),
     path("inquiries/status/", views.inquiry_status, name="status"),
+    path("inquiries/status/answer/", views.inquiry_answer, name="status-answer"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -8,6 +8,7 @@ its reference from a signed cookie of the browser that sent it).
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -17,19 +18,22 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from institutions.models import Institution, Programme
+from portal.form_body import accepts_files
 
 from . import ratelimit
+from .correspondence import record_answer
 from .forms import (
     GROUP_SIZE_KINDS,
     INTAKE_KINDS,
     ORGANIZATION_REQUIRED_KINDS,
     PROGRAM_KINDS,
     VISIT_KINDS,
+    AnswerForm,
     InquiryForm,
     StatusLookupForm,
     describe_intake,
 )
-from .models import Inquiry, Kind, Status
+from .models import Inquiry, InquiryEvent, Kind, Message, Status
 from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,14 @@ PUBLIC_STATUS = {
     Status.CONTACTED: (
         _("Being handled"),
         _("A member of the admissions staff is handling your inquiry."),
+    ),
+    # Reached only with the college's message, which the timeline shows.
+    Status.MORE_INFO: (
+        _("More information needed"),
+        _(
+            "The admissions office has asked you for more information: read "
+            "its message below, and answer with the form under it."
+        ),
     ),
     Status.APPLICATION_INVITED: (
         _("Invited to apply"),
@@ -212,6 +224,95 @@ def inquiry_sent(request):
     )
 
 
+# After a successful look-up, the browser holds the inquiry's id in a signed
+# cookie for a while: the answer form knows which inquiry it answers, and
+# the language switcher (a plain link) lands on the same answer. Never the
+# e-mail address in a URL.
+STATUS_COOKIE = "inquiry_status"
+STATUS_COOKIE_SALT = "applications.inquiry-status"
+STATUS_COOKIE_MAX_AGE = 30 * 60
+ANSWER_SENT_COOKIE = "inquiry_answer_sent"
+
+
+def _looked_up(request):
+    """The inquiry this browser has looked up lately, or None."""
+    pk = request.get_signed_cookie(
+        STATUS_COOKIE,
+        default=None,
+        salt=STATUS_COOKIE_SALT,
+        max_age=STATUS_COOKIE_MAX_AGE,
+    )
+    if not pk or not str(pk).isdigit():
+        return None
+    return (
+        Inquiry.objects.select_related("institution")
+        .filter(pk=int(pk), anonymised_at=None)
+        .first()
+    )
+
+
+def _remember(response, inquiry):
+    response.set_signed_cookie(
+        STATUS_COOKIE,
+        str(inquiry.pk),
+        salt=STATUS_COOKIE_SALT,
+        max_age=STATUS_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def may_answer(inquiry):
+    return inquiry.is_open
+
+
+def timeline(inquiry):
+    """What the applicant may know of the inquiry's history, oldest first, in
+    the active language: its arrival, each status move (in public words; no
+    staff note, no staff name) and every message, with the applicant's
+    document names."""
+    entries = [
+        {
+            "at": inquiry.created_at,
+            "kind": "received",
+            "title": _("Inquiry received"),
+        }
+    ]
+    moves = inquiry.events.filter(kind=InquiryEvent.Kind.STATUS).only("at", "to_status")
+    for event in moves:
+        label, _explanation = PUBLIC_STATUS[Status(event.to_status)]
+        entries.append({"at": event.at, "kind": "status", "title": label})
+    messages = inquiry.messages.prefetch_related("attachments")
+    for message in messages:
+        outgoing = message.direction == Message.Direction.OUT
+        entries.append(
+            {
+                "at": message.created_at,
+                "kind": "message-out" if outgoing else "message-in",
+                "title": _("Message from the admissions office")
+                if outgoing
+                else _("Your answer"),
+                "message": message,
+                "documents": [a.original_name for a in message.attachments.all()],
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
+def _answer_context(inquiry, answer_form=None):
+    label, explanation = PUBLIC_STATUS[Status(inquiry.status)]
+    return {
+        "inquiry": inquiry,
+        "status_label": label,
+        "status_explanation": explanation,
+        "timeline": timeline(inquiry),
+        "may_answer": may_answer(inquiry),
+        "answer_form": answer_form or AnswerForm(),
+    }
+
+
 # Not in the pages cache: each form carries the visitor's own CSRF token.
 @never_cache
 @csrf_protect
@@ -225,6 +326,7 @@ def inquiry_status(request):
     """
     context = {"searched": False, "inquiry": None}
     status = 200
+    remember = forget = False
     if request.method == "POST":
         invalid = ratelimit.refused("status")
         if ratelimit.exceeded(request, invalid):
@@ -237,12 +339,10 @@ def inquiry_status(request):
             inquiry = form.find()
             context["searched"] = True
             if inquiry is not None:
-                label, explanation = PUBLIC_STATUS[Status(inquiry.status)]
-                context.update(
-                    inquiry=inquiry,
-                    status_label=label,
-                    status_explanation=explanation,
-                )
+                context.update(_answer_context(inquiry))
+                remember = True
+            else:
+                forget = True
         else:
             ratelimit.allow(request, invalid)
             status = 400
@@ -252,8 +352,78 @@ def inquiry_status(request):
         form = StatusLookupForm(
             initial={"reference": request.GET.get("reference", "")[:20]}
         )
+        inquiry = _looked_up(request)
+        if inquiry is not None:
+            context.update(_answer_context(inquiry))
+            context["answer_sent"] = ANSWER_SENT_COOKIE in request.COOKIES
     context["form"] = form
-    return render(request, "applications/status.html", context, status=status)
+    response = render(request, "applications/status.html", context, status=status)
+    if remember:
+        _remember(response, context["inquiry"])
+    if forget:
+        response.delete_cookie(STATUS_COOKIE, samesite="Lax")
+    response.delete_cookie(ANSWER_SENT_COOKIE, samesite="Lax")
+    return response
+
+
+@accepts_files
+@never_cache
+@csrf_protect
+@require_http_methods(["POST"])
+def inquiry_answer(request):
+    """The applicant's answer, with documents, to the inquiry this browser
+    has looked up. All or nothing: a bad field is a 400 with the message
+    beside it, and nothing is saved."""
+    if not ratelimit.allow(request, "answer"):
+        return rate_limited(request)
+    inquiry = _looked_up(request)
+    if inquiry is None:
+        # Looked up too long ago: the look-up form again, with a word why.
+        form = StatusLookupForm()
+        return render(
+            request,
+            "applications/status.html",
+            {"form": form, "inquiry": None, "searched": False, "expired": True},
+            status=400,
+        )
+    answer_form = AnswerForm(request.POST, request.FILES)
+    context = {"form": StatusLookupForm(), "searched": True}
+    if not may_answer(inquiry):
+        context.update(_answer_context(inquiry, answer_form))
+        return render(request, "applications/status.html", context, status=400)
+    if not answer_form.is_valid():
+        context.update(_answer_context(inquiry, answer_form))
+        return render(request, "applications/status.html", context, status=400)
+    try:
+        record_answer(
+            inquiry,
+            answer_form.cleaned_data["message"],
+            answer_form.cleaned_data["attachments"],
+        )
+    except (OSError, DatabaseError):
+        # The storage or the database failed: nothing was kept (see
+        # record_answer); the applicant may simply send it again.
+        logger.exception("Inquiry %s: the applicant's answer not saved", inquiry.pk)
+        answer_form.add_error(
+            None,
+            _(
+                "Your answer could not be saved just now. Nothing was sent: "
+                "please try again in a few minutes."
+            ),
+        )
+        context.update(_answer_context(inquiry, answer_form))
+        return render(request, "applications/status.html", context, status=503)
+    response = redirect("applications:status")
+    response.status_code = 303
+    response.set_cookie(
+        ANSWER_SENT_COOKIE,
+        "1",
+        max_age=60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_GET

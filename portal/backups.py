@@ -1,4 +1,5 @@
-"""Backups: the database and the uploaded images in one archive, and back.
+"""Backups: the database, the uploaded images and the applicants' documents
+in one archive, and back.
 
 An archive (``var/backups/portal-YYYYmmdd-HHMMSS.tar.gz``) holds:
 
@@ -6,12 +7,15 @@ An archive (``var/backups/portal-YYYYmmdd-HHMMSS.tar.gz``) holds:
 - ``database.sqlite3``, made with SQLite's online backup (a consistent copy
   while the portal keeps serving), or ``database.pgdump``, made by
   ``pg_dump`` in its custom format (one snapshot, also taken live);
-- ``media/``: everything under ``MEDIA_ROOT`` (logos, covers, renditions).
+- ``media/``: everything under ``MEDIA_ROOT`` (logos, covers, renditions);
+- ``attachments/``: the applicants' documents, everything under
+  ``ATTACHMENTS_ROOT`` (when they are kept in a folder of this machine; on
+  object storage, that storage keeps its own copies).
 
-A restore replaces the database's contents and ``MEDIA_ROOT`` with the
-archive's. It goes back into the same kind of database it came from, at the
-same version of the code (run ``migrate`` afterwards when restoring an older
-backup into a newer portal).
+A restore replaces the database's contents, ``MEDIA_ROOT`` and
+``ATTACHMENTS_ROOT`` with the archive's. It goes back into the same kind of
+database it came from, at the same version of the code (run ``migrate``
+afterwards when restoring an older backup into a newer portal).
 """
 
 import io
@@ -31,6 +35,7 @@ from django.utils import timezone
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
+ATTACHMENTS = "attachments"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
@@ -155,9 +160,9 @@ def create(directory=None):
             info.mtime = int(now.timestamp())
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=dump.name)
-            media = Path(settings.MEDIA_ROOT)
-            if media.is_dir():
-                archive.add(media, arcname=MEDIA)
+            for folder, name in _folders():
+                if folder.is_dir():
+                    archive.add(folder, arcname=name)
         # Renamed only when whole: a half-written archive is never mistaken
         # for a backup.
         os.replace(partial, final)
@@ -191,7 +196,8 @@ def read_manifest(path):
 
 
 def restore(path):
-    """Replace the database's contents and MEDIA_ROOT with those of a backup."""
+    """Replace the database's contents, MEDIA_ROOT and ATTACHMENTS_ROOT with
+    those of a backup."""
     path = Path(path)
     manifest = read_manifest(path)
     if manifest.get("format") != FORMAT:
@@ -210,12 +216,20 @@ def restore(path):
         if dump.name != DUMP_NAMES[vendor] or not dump.is_file():
             raise BackupError(f"{path} lacks its database dump.")
         _load(dump)
-        media = Path(settings.MEDIA_ROOT)
-        if media.exists():
-            shutil.rmtree(media)
-        saved = Path(work) / MEDIA
-        if saved.is_dir():
-            shutil.copytree(saved, media)
-        else:
-            media.mkdir(parents=True)
+        for folder, name in _folders():
+            if folder.exists():
+                shutil.rmtree(folder)
+            saved = Path(work) / name
+            if saved.is_dir():
+                shutil.copytree(saved, folder)
+            else:
+                folder.mkdir(parents=True)
     return manifest
+
+
+def _folders():
+    """The folders a backup holds, with their names in the archive."""
+    return [
+        (Path(settings.MEDIA_ROOT), MEDIA),
+        (Path(settings.ATTACHMENTS_ROOT), ATTACHMENTS),
+    ]

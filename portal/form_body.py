@@ -41,11 +41,24 @@ HAS_FILES = "has_files"
 TOO_LARGE = "too_large"
 
 
-def body_problem(request):
+# A view that takes documents (the status page's answer) is marked with
+# ``accepts_files``: its multipart body is parsed as Django streams it (files
+# to disk, not into memory), up to this many bytes in all.
+MAX_FILES_BODY = 60 * 1024 * 1024
+
+
+def accepts_files(view):
+    """Mark a public view whose form takes files (its form checks them)."""
+    view.accepts_files = True
+    return view
+
+
+def body_problem(request, *, files_allowed=False):
     """Why the form body of ``request`` cannot be accepted, or None.
 
     Reads (and so caches) ``request.body``; the view parses it afterwards as
-    usual.
+    usual. With ``files_allowed``, a multipart body is parsed instead, and
+    may carry files.
     """
     charset = request.content_params.get("charset")
     if charset:
@@ -56,6 +69,8 @@ def body_problem(request):
             return NOT_UTF8
     if request.content_type not in (URLENCODED, MULTIPART):
         return NOT_A_FORM
+    if files_allowed and request.content_type == MULTIPART:
+        return _files_problem(request)
     try:
         body = request.body
     except RequestDataTooBig:
@@ -100,6 +115,22 @@ def _multipart_problem(request, body):
     return None
 
 
+def _files_problem(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return NOT_A_FORM
+    if length > MAX_FILES_BODY:
+        return TOO_LARGE
+    try:
+        request.FILES  # noqa: B018 -- parsed now, so that a broken body is a 400
+    except (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig):
+        return TOO_LARGE
+    except (MultiPartParserError, SuspiciousOperation, BadRequest):
+        return NOT_A_FORM
+    return None
+
+
 class FormBodyMiddleware:
     """Check the body of every POST to a public (non-admin) view."""
 
@@ -115,7 +146,9 @@ class FormBodyMiddleware:
         match = request.resolver_match
         if match is not None and "admin" in match.namespaces:
             return None
-        problem = body_problem(request)
+        problem = body_problem(
+            request, files_allowed=getattr(view_func, "accepts_files", False)
+        )
         if problem is None:
             return None
         logger.info("Refused a form body (%s) to %s", problem, request.path)

@@ -311,8 +311,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("PORTAL_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PORTAL_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Applicants' documents: a private folder, outside MEDIA_ROOT, never served
+# by a URL of its own (only by the admin's attachment view). Several servers
+# point "attachments" at shared or S3-compatible storage (django-storages)
+# by changing this setting alone.
+ATTACHMENTS_ROOT = Path(
+    env_str("PORTAL_ATTACHMENTS_ROOT", str(VAR_DIR / "private" / "attachments"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": ATTACHMENTS_ROOT,
+            "base_url": "/attachments-are-not-served/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,6 +1,8 @@
 """The portal's settings as the tests need them: fast, quiet, self-contained."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("PORTAL_SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("PORTAL_HTTPS", "0")
@@ -11,8 +13,14 @@ from portal.settings import *  # noqa: E402,F403
 # only; the tests of tests/bench/ need it importable and its commands known.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Applicants' documents in a folder of the test run's own.
+ATTACHMENTS_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-attachments-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ATTACHMENTS_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

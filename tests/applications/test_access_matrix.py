@@ -34,8 +34,10 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from applications import correspondence
 from applications.models import Inquiry, StaffMembership
 from applications.scoping import EDITOR_GROUP, OFFICER_GROUP
 from institutions.models import (
@@ -117,6 +119,14 @@ post_anonymise_a                   login      A          404        403        4
 post_anonymise_b                   login      404        B          403        403        404        B
 post_delete_a                      login      403        404        403        403        404        A
 post_delete_b                      login      404        403        403        403        404        B
+# correspondence: the applicants' documents (a 404 for anyone who may not
+# read them, signed in or not), replies, reply templates
+attachment_a                       404        A          404        404        404        404        A
+attachment_b                       404        404        B          404        404        404        B
+attachment_missing                 404        404        404        404        404        404        404
+post_reply_a                       login      A          404        403        403        404        A
+post_reply_b                       login      404        B          403        403        404        B
+reply_template_list                login      -          -          403        403        -          -
 # the colleges' pages: every content admin, for each college's row
 institution_list                   login      403        403        A          B          403        AB
 institution_add                    login      403        403        403        403        403        -
@@ -292,6 +302,21 @@ def world(db, django_user_model, monkeypatch):
             change_message="Looked at it.",
         )
 
+    # Each applicant has sent a document that names them.
+    documents = {}
+    for key, inquiry in (("A", a), ("B", b)):
+        files = correspondence.clean_uploads(
+            [
+                SimpleUploadedFile(
+                    "passport.pdf",
+                    f"%PDF-1.4 {inquiry.full_name} {inquiry.reference}".encode(),
+                    "application/pdf",
+                )
+            ]
+        )
+        message = correspondence.record_answer(inquiry, "", files)
+        documents[key] = message.attachments.get()
+
     mails = []
     monkeypatch.setattr(
         "applications.emails.send_inquiry_mails",
@@ -305,6 +330,7 @@ def world(db, django_user_model, monkeypatch):
         "users": users,
         "mails": mails,
         "content": rows,
+        "documents": documents,
     }
 
 
@@ -541,8 +567,28 @@ for key in "AB":
                 lambda w, key=key: inquiry_url("anonymise", w[key]),
                 None,
             ),
+            f"post_reply_{key.lower()}": one(
+                "change", key, {**CHANGE_POST, "reply": "Thank you for writing."}
+            ),
+            f"attachment_{key.lower()}": (
+                "GET",
+                lambda w, key=key: admin_url(
+                    "applications_inquiry_attachment", w["documents"][key].pk
+                ),
+                None,
+            ),
         }
     )
+ENDPOINTS["attachment_missing"] = (
+    "GET",
+    lambda w: admin_url("applications_inquiry_attachment", 999999),
+    None,
+)
+ENDPOINTS["reply_template_list"] = (
+    "GET",
+    lambda w: admin_url("applications_replytemplate_changelist"),
+    None,
+)
 
 
 # -- the colleges' pages --------------------------------------------------------
@@ -706,6 +752,10 @@ def _changed(world, endpoint):
         return letters(k for k in "AB" if world[k].pk in world["mails"])
     if "assign_to_me" in endpoint:
         return letters(k for k, row in rows.items() if row.assigned_to_id)
+    if "post_reply" in endpoint:
+        return letters(
+            k for k, row in rows.items() if row.messages.filter(direction="out")
+        )
     if "post_change" in endpoint:
         return letters(k for k, row in rows.items() if row.internal_notes)
     if "export_csv" in endpoint:
@@ -721,7 +771,10 @@ def observe(world, client, role, endpoint):
         response = client.get(url(world), data)
     else:
         response = client.post(url(world), data)
-    body = response.content.decode("utf-8-sig", errors="replace")
+    raw = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    body = raw.decode("utf-8-sig", errors="replace")
     content = endpoint in CONTENT_ENDPOINTS
 
     if response.status_code == 302:

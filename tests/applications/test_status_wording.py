@@ -17,8 +17,14 @@ CLAIMS = {
 }
 
 
+# Except "more information needed", which is reached only with the
+# college's message (Inquiry.transition_to refuses it without one), shown
+# in the timeline below the status.
+SENT_NOTHING = [s for s in Inquiry.Status.values if s != Inquiry.Status.MORE_INFO]
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("status", Inquiry.Status.values)
+@pytest.mark.parametrize("status", SENT_NOTHING)
 def test_no_status_claims_a_message_the_portal_never_sent(
     chongqing, language, status, settings
 ):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from applications.models import Inquiry, InquiryEvent
+from applications.models import Inquiry, InquiryEvent, Message
 from tests.factories import make_inquiry
 
 Status = Inquiry.Status
@@ -22,8 +22,9 @@ REFUSED = sorted(
 def test_it_keeps_the_table_of_moves_as_the_issue_describes():
     assert Inquiry.TRANSITIONS == {
         "new": {"in_review", "withdrawn", "spam"},
-        "in_review": {"contacted", "withdrawn", "spam"},
-        "contacted": {"application_invited", "withdrawn", "spam"},
+        "in_review": {"contacted", "more_info", "withdrawn", "spam"},
+        "contacted": {"application_invited", "more_info", "withdrawn", "spam"},
+        "more_info": {"in_review", "withdrawn", "spam"},
         "application_invited": {"enrolled", "declined", "withdrawn", "spam"},
     }
     assert set(Inquiry.CLOSED_STATUSES).isdisjoint(Inquiry.TRANSITIONS)
@@ -34,7 +35,11 @@ def test_it_makes_every_allowed_move_and_records_it(chongqing, chen, old, new):
     inquiry = make_inquiry(chongqing, status=old)
     before = inquiry.status_changed_at
 
-    event = inquiry.transition_to(new, by=chen, note="Phoned on Monday")
+    # "More information needed" is reached only with the message asking.
+    message = Message(inquiry=inquiry, body="Please send your passport.")
+    event = inquiry.transition_to(
+        new, by=chen, note="Phoned on Monday", message=message
+    )
 
     inquiry.refresh_from_db()
     assert inquiry.status == new
@@ -133,3 +138,15 @@ def test_it_scopes_the_inquiries_an_officer_may_see(chongqing, jinhua, chen, roo
     assert set(Inquiry.objects.for_staff(root)) == {mine, theirs}
     chen.is_active = False
     assert not Inquiry.objects.for_staff(chen).exists()
+
+
+@pytest.mark.parametrize("old", ["in_review", "contacted"])
+def test_more_information_is_asked_for_only_with_a_message(chongqing, chen, old):
+    inquiry = make_inquiry(chongqing, status=old)
+    for message in (None, Message(inquiry=inquiry, body="  \n ")):
+        with pytest.raises(ValidationError) as refused:
+            inquiry.transition_to(Status.MORE_INFO, by=chen, message=message)
+        assert refused.value.code == "message_required"
+    inquiry.refresh_from_db()
+    assert inquiry.status == old
+    assert not inquiry.events.exists()

@@ -127,3 +127,21 @@ def test_a_failed_backup_removes_no_old_one(tmp_path, settings, monkeypatch):
         backup(tmp_path)
 
     assert len(list(directory.glob("portal-*.tar.gz"))) == 2
+
+
+def test_a_backup_holds_the_applicants_documents(db, settings, media, tmp_path):
+    settings.ATTACHMENTS_ROOT = tmp_path / "private" / "attachments"
+    (settings.ATTACHMENTS_ROOT / "2026" / "12").mkdir(parents=True)
+    document = settings.ATTACHMENTS_ROOT / "2026" / "12" / "passport.pdf"
+    document.write_bytes(b"%PDF-1.4 passport")
+
+    archive = backup(tmp_path)
+    with tarfile.open(archive) as tar:
+        assert "attachments/2026/12/passport.pdf" in tar.getnames()
+    document.unlink()
+    (settings.ATTACHMENTS_ROOT / "after.png").write_bytes(b"later")
+
+    call_command("restore", archive, "--no-input", stdout=io.StringIO())
+    assert files(settings.ATTACHMENTS_ROOT) == {
+        "2026/12/passport.pdf": b"%PDF-1.4 passport"
+    }

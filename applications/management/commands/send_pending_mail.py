@@ -20,7 +20,7 @@ from applications import emails
 
 
 class Command(BaseCommand):
-    help = "Send the inquiry mail that is still unsent (safe to run from cron)."
+    help = "Send the inquiry and message mail still unsent (safe to run from cron)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,15 +36,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        limit = max(options["limit"], 0)
         due = emails.pending_mail(ignore_delay=options["now"])
         outcomes = Counter(
             emails.deliver(inquiry)
-            for inquiry in due.select_related("institution")[: max(options["limit"], 0)]
+            for inquiry in due.select_related("institution")[:limit]
+        )
+        # The messages of conversations: replies to applicants, and the
+        # notices to staff of the applicants' answers.
+        messages = emails.pending_messages(ignore_delay=options["now"])
+        outcomes.update(
+            emails.deliver_message(message)
+            for message in messages.select_related(
+                "inquiry__institution", "inquiry__assigned_to"
+            )[:limit]
         )
         # Quiet when there was nothing to do: cron mails whatever is printed.
         if outcomes or options["verbosity"] > 1:
             self.stdout.write(
-                f"Inquiries whose mail is now sent: {outcomes[emails.SENT]}; "
+                "Inquiries and messages whose mail is now sent: "
+                f"{outcomes[emails.SENT]}; "
                 f"still failing: {outcomes[emails.FAILED]}; "
                 f"held by another sender: {outcomes[emails.BUSY]}"
             )
