@@ -374,8 +374,9 @@ def inquiry_answer(request):
     """The applicant's answer, with documents, to the inquiry this browser
     has looked up. All or nothing: a bad field is a 400 with the message
     beside it, and nothing is saved."""
-    if not ratelimit.allow(request, "answer"):
-        return rate_limited(request)
+    invalid = ratelimit.refused("answer")
+    if ratelimit.exceeded(request, invalid):
+        return rate_limited(request, invalid)
     inquiry = _looked_up(request)
     if inquiry is None:
         # Looked up too long ago: the look-up form again, with a word why.
@@ -392,8 +393,13 @@ def inquiry_answer(request):
         context.update(_answer_context(inquiry, answer_form))
         return render(request, "applications/status.html", context, status=400)
     if not answer_form.is_valid():
+        ratelimit.allow(request, invalid)
         context.update(_answer_context(inquiry, answer_form))
         return render(request, "applications/status.html", context, status=400)
+    # Counted only now, as inquiries are: what the limit holds back is
+    # answers saved.
+    if not ratelimit.allow(request, ratelimit.saved("answer")):
+        return rate_limited(request, ratelimit.saved("answer"))
     try:
         record_answer(
             inquiry,

@@ -288,10 +288,11 @@ def test_the_colleges_notification_has_the_phone_and_the_visit(sent_delegation):
     assert "来访日期：2027-04-12至2027-04-20" in chinese
 
 
-def test_the_applicants_confirmation_repeats_them(sent_delegation):
+def test_the_applicants_confirmation_does_not_repeat_them(sent_delegation):
+    # It goes to whatever address was typed: none of the sender's words.
     body = build_confirmation(sent_delegation).body  # in Chinese: zh-hans
-    assert "电话：+7 701 234 5678（WhatsApp、微信）" in body
-    assert "来访日期：2027-04-12至2027-04-20" in body
+    assert "+7 701 234 5678" not in body and "+77012345678" not in body
+    assert "2027-04-12" not in body
 
 
 def test_a_mail_without_them_has_no_empty_lines_for_them(chongqing):
