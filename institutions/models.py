@@ -769,5 +769,6 @@ class Intake(Seeded):
     def __str__(self):
         return date_format(self.starts, "YEAR_MONTH_FORMAT")
 
+
 # Registered with the app from here: the offer lives in its own module.
 from .bridge import BridgeOffer  # noqa: E402, F401
