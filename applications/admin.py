@@ -515,7 +515,10 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         AttentionFilter,
         ("created_at", admin.DateFieldListFilter),
     )
-    list_select_related = ("institution", "assigned_to", "duplicate_of")
+    # The college is prefetched, not joined: with an inner join SQLite
+    # read the list college by college and sorted a status's every row
+    # (2.2 s for the closed ones at a million inquiries).
+    list_select_related = ("assigned_to", "duplicate_of")
     search_fields = ("full_name", "email", "reference", "organization")
     search_help_text = _("Name, e-mail, reference or organisation.")
     list_per_page = 100
@@ -569,6 +572,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             .annotate(
                 has_duplicates=has_duplicates, message_mail_failed=message_mail_failed
             )
+            .prefetch_related("institution")
         )
 
     def get_ordering(self, request):
