@@ -23,7 +23,7 @@ from portal.pagecache import cached_page
 from .forms import CompareForm, ProgrammeSearchForm, offered
 from .models import Fact, Institution, Programme, Section, in_contract_order
 from .structured_data import programme_data
-from .views import page_links, published_sections
+from .views import FilteredListMixin, page_links, published_sections
 
 PAGE_SIZE = 20
 # Counting every match of a word reads all 90,000 programmes; counting stops
@@ -115,7 +115,7 @@ def not_a_search(request):
     cached_page(params=(*ProgrammeSearchForm.FILTERS, "page"), cacheable=not_a_search),
     name="dispatch",
 )
-class ProgrammeSearchView(TemplateView):
+class ProgrammeSearchView(FilteredListMixin, TemplateView):
     """Programmes of every published college, open to students from abroad."""
 
     template_name = "institutions/programme_search.html"
@@ -173,15 +173,6 @@ class ProgrammeSearchView(TemplateView):
             **with_query(self.request, params),
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        number = self.request.GET.get("page")
-        if context["form"].errors or (
-            number and number != str(context["page_obj"].number)
-        ):
-            response.page_cache = False
-        return response
 
 
 def compare_rows(colleges):

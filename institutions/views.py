@@ -48,10 +48,25 @@ def not_a_search(request):
     return not request.GET.get("q", "").strip()
 
 
+class FilteredListMixin:
+    """A list filtered by a GET form and paged: a page answered for a bad
+    filter or an odd page number (``?page=007``) is not kept in the shared
+    page cache."""
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        number = self.request.GET.get("page")
+        if context["form"].errors or (
+            number and number != str(context["page_obj"].number)
+        ):
+            response.page_cache = False
+        return response
+
+
 @method_decorator(
     cached_page(params=(*FILTERS, "page"), cacheable=not_a_search), name="dispatch"
 )
-class HomeView(TemplateView):
+class HomeView(FilteredListMixin, TemplateView):
     """Every published college, a page at a time, with filters and a search."""
 
     template_name = "institutions/home.html"
@@ -112,16 +127,6 @@ class HomeView(TemplateView):
             **self.addresses(filters, page.number),
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        number = self.request.GET.get("page")
-        if context["form"].errors or (
-            number and number != str(context["page_obj"].number)
-        ):
-            # Whatever was typed (?page=007) must not fill the shared cache.
-            response.page_cache = False
-        return response
 
     def addresses(self, filters, number):
         """Canonical, hreflang and switcher links that keep the filters."""
