@@ -51,6 +51,7 @@ from .models import (
 from .pagination import EXACT_UP_TO, EstimatedCountPaginator
 from .scoping import (
     CollegeScopedAdminMixin,
+    RefuseNulLookupsMixin,
     SimpleDropDownWhenLongMixin,
     colleges_for,
     staff_for,
@@ -1248,7 +1249,7 @@ def _inquiry_mail_pending(inquiry):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RefuseNulLookupsMixin, admin.ModelAdmin):
     """The audit record: read by superusers, written by the portal only."""
 
     list_display = ("at", "by", "action", "count", "filters")
@@ -1432,5 +1433,5 @@ else:
 
 
 @admin.register(User)
-class PortalUserAdmin(_BaseUserAdmin):
+class PortalUserAdmin(RefuseNulLookupsMixin, _BaseUserAdmin):
     inlines = [*_BaseUserAdmin.inlines, StaffMembershipInline]

@@ -26,6 +26,7 @@ A superuser sees everything.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -170,7 +171,20 @@ class ScopedStaffFilter(AppliedWhenUsedMixin, admin.RelatedFieldListFilter):
         ]
 
 
-class CollegeScopedAdminMixin:
+class RefuseNulLookupsMixin:
+    """A list whose query string holds a NUL character (``%00``) is refused
+    as Django refuses any lookup it cannot run (a redirect to ``?e=1``):
+    PostgreSQL cannot compare text with one, and would answer with an error."""
+
+    def get_changelist_instance(self, request):
+        if any(
+            "\x00" in value for _name, values in request.GET.lists() for value in values
+        ):
+            raise IncorrectLookupParameters
+        return super().get_changelist_instance(request)
+
+
+class CollegeScopedAdminMixin(RefuseNulLookupsMixin):
     """Scope a ``ModelAdmin`` (or an inline) to the user's colleges.
 
     ``college_field`` is the path from the model to its ``Institution``;

@@ -3,6 +3,7 @@ filters, the programme search and the comparison of colleges."""
 
 from django import forms
 from django.core.cache import caches
+from django.core.validators import slug_re
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -299,7 +300,10 @@ class CompareForm(forms.Form):
         ones and too few become errors."""
         if not self.is_valid():
             return []
-        found = {c.slug: c for c in queryset.filter(slug__in=self.slugs[:COMPARE_MAX])}
+        # Only what can be a slug goes to the database (PostgreSQL refuses
+        # a NUL in text); the rest is named as unknown below.
+        wanted = [s for s in self.slugs[:COMPARE_MAX] if slug_re.match(s)]
+        found = {c.slug: c for c in queryset.filter(slug__in=wanted)}
         unknown = [slug for slug in self.slugs if slug not in found]
         for slug in unknown:
             self.add_error(

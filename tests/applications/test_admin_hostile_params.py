@@ -109,3 +109,24 @@ def test_no_list_parameter_is_a_server_error(db, request, chongqing, who):
         check(query)
 
     send()
+
+
+@pytest.mark.parametrize(
+    "admin_list",
+    [
+        "admin:institutions_section_changelist",
+        "admin:institutions_programme_changelist",
+        "admin:applications_replytemplate_changelist",
+        "admin:applications_auditentry_changelist",
+        "admin:auth_user_changelist",
+    ],
+)
+def test_a_nul_in_any_admin_list_is_refused_not_a_server_error(
+    client, root, chongqing, admin_list
+):
+    # PostgreSQL cannot compare text with a NUL: refused before the query.
+    client.force_login(root)
+    for query in ({"q": "a\x00b"}, {"o": "1\x00"}):
+        response = client.get(reverse(admin_list), query)
+        assert response.status_code == 302, (admin_list, query)
+        assert response["Location"].endswith("?e=1")

@@ -27,7 +27,7 @@ def fresh_clone_state():
     from django.core.management import call_command
 
     call_command("load_seeds", verbosity=0)
-    migration = importlib.import_module("applications.migrations.0009_correspondence")
+    migration = importlib.import_module("applications.migrations.0012_correspondence")
     group, _ = Group.objects.get_or_create(name=OFFICER_GROUP)
     group.permissions.set(
         Permission.objects.filter(

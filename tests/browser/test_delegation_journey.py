@@ -115,5 +115,6 @@ def test_a_delegation_with_dates_and_a_phone_reaches_the_admin_and_the_csv(
     assert export.ok
     text = export.body().decode("utf-8")
     row = next(line for line in text.splitlines() if reference in line)
-    assert '\'+7 701 234 5678,"WhatsApp, Telegram"' in row
-    assert f"{arrival.isoformat()},{departure.isoformat()}" in row
+    # Every cell quoted; the phone's leading + defused for spreadsheets.
+    assert '"\'+7 701 234 5678","WhatsApp, Telegram"' in row
+    assert f'"{arrival.isoformat()}","{departure.isoformat()}"' in row
