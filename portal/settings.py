@@ -410,9 +410,9 @@ PORTAL_BACKUP_KEEP = env_int("PORTAL_BACKUP_KEEP", 14)
 # change with the text of applications/templates/applications/privacy.html:
 # the hash beside it is that file's SHA-256, which a test compares, so that
 # the text cannot change without a new version (change both together).
-PRIVACY_NOTICE_VERSION = "2026-12-04"
+PRIVACY_NOTICE_VERSION = "2026-12-05"
 PRIVACY_NOTICE_SHA256 = (
-    "4a79d10d4c3b712e761b6833ed9a357744a151e2fc3fd495c64fd68239560c29"
+    "0b5b121e2bed1d5e5f463d4fbf8762ccdd265737fa251cedc5b5c062497f9e22"
 )
 
 # Security. HTTPS settings follow PORTAL_HTTPS so that `make serve` on plain
