@@ -53,16 +53,18 @@ def test_what_one_server_saves_the_other_shows(two_servers):
 def test_the_rate_limit_counts_across_both_servers(two_servers, redis_url):
     _env, a, b = two_servers
     visitor = Visitor(Tally())
-    # The limit is 5 a window; attempts alternate between the servers.
+    # Refused posts are counted apart, 30 a window (settings'
+    # INQUIRY_INVALID_RATE_LIMIT); attempts alternate between the servers.
+    limit = 30
     statuses = [
         post_form(visitor, server.url, FORM, {"full_name": ""}, "198.19.1.1")[0]
-        for server in (a, b, a, b, a, b, a)
+        for server in [a, b] * ((limit + 2) // 2)
     ]
-    assert statuses == [400, 400, 400, 400, 400, 429, 429]
+    assert statuses == [400] * limit + [429, 429]
     # Another address is not held back on either server.
     assert post_form(visitor, b.url, FORM, {"full_name": ""}, "198.19.1.2")[0] == 400
     # The counts are in Redis, not in either server's memory or database.
-    assert redis.Redis.from_url(redis_url).keys("*ratelimit:inquiry:*")
+    assert redis.Redis.from_url(redis_url).keys("*ratelimit:inquiry-invalid:*")
 
 
 def test_a_page_cached_by_one_server_is_served_by_the_other(two_servers):
