@@ -585,7 +585,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
     def get_list_display(self, request):
         # An officer of one college need not read its name on every row.
         shown = super().get_list_display(request)
-        if not request.user.is_superuser and colleges_for(request.user).count() <= 1:
+        if not request.user.is_superuser and len(self.college_ids(request)) <= 1:
             return tuple(f for f in shown if f != "college")
         return shown
 
@@ -596,11 +596,16 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         # The same colleges again, as a list of ids: knowing them, the
         # database reads a college's newest inquiries straight from its index
         # rather than all of them (a subquery hides which college it is).
+        return scoped.filter(institution__in=self.college_ids(request))
+
+    def college_ids(self, request):
+        """The ids of the user's colleges, read once per request (the list,
+        its filters and its columns all ask)."""
         if not hasattr(request, "_inquiry_college_ids"):
             request._inquiry_college_ids = list(
                 colleges_for(request.user).values_list("pk", flat=True)
             )
-        return scoped.filter(institution__in=request._inquiry_college_ids)
+        return request._inquiry_college_ids
 
     def has_add_permission(self, request):
         # Inquiries come from applicants, through the public form only.
