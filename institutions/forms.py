@@ -16,8 +16,9 @@ COMPARE_MIN, COMPARE_MAX = 2, 4
 
 
 def offered():
-    """The levels and languages of instruction that published colleges'
-    programmes have: a filter offers only these.
+    """What the filters offer: the levels and languages of instruction that
+    published colleges' programmes have, and their provinces as (English,
+    Chinese) pairs; with ``stamp``, which names this state of the content.
 
     Reading them groups every programme (a third of a second at 90,000), so
     each server process keeps them (the ``template_fragments`` cache, as the
@@ -44,11 +45,19 @@ def offered():
             .values("kind")
             .annotate(**languages)
         )
-        found = {"kinds": set(), "languages": set()}
+        found = {"kinds": set(), "languages": set(), "stamp": key}
         for row in rows:
             if row["kind"]:
                 found["kinds"].add(row["kind"])
             found["languages"] |= {name for name in languages if row[name]}
+        found["provinces"] = list(
+            Institution.objects.published()
+            .exclude(province_en="")
+            .exclude(province_en__isnull=True)
+            .values_list("province_en", "province_zh_hans")
+            .distinct()
+            .order_by("province_en")
+        )
         cache.set(key, found, 24 * 60 * 60)
     return found
 
@@ -138,19 +147,11 @@ def matches(word):
     )
 
 
-def province_choices(language):
-    """Every province with a published college, ordered by its English name
-    (in Chinese this is the familiar pinyin order)."""
-    rows = (
-        Institution.objects.published()
-        .exclude(province_en="")
-        .exclude(province_en__isnull=True)
-        .values_list("province_en", "province_zh_hans")
-        .distinct()
-        .order_by("province_en")
-    )
+def province_choices(provinces, language):
+    """Each province of ``provinces`` (see ``offered``) once, ordered by its
+    English name (in Chinese this is the familiar pinyin order)."""
     choices = {}
-    for english, chinese in rows:
+    for english, chinese in provinces:
         choices.setdefault(
             english, chinese if language == "zh-hans" and chinese else english
         )
@@ -254,12 +255,18 @@ class ProgrammeSearchForm(forms.Form):
 
     def filter(self, queryset, filters):
         for word in filters.get("q", "").split()[:MAX_SEARCH_WORDS]:
+            # The colleges named by the word are found once, not again for
+            # each of their programmes; the programmes' names are read from
+            # an index (``programme_search``) rather than from their rows.
+            colleges = Institution.objects.filter(
+                Q(name_en__icontains=word)
+                | Q(name_zh_hans__icontains=word)
+                | Q(short_name__icontains=word)
+            ).values("pk")
             queryset = queryset.filter(
                 Q(name_en__icontains=word)
                 | Q(name_zh_hans__icontains=word)
-                | Q(institution__name_en__icontains=word)
-                | Q(institution__name_zh_hans__icontains=word)
-                | Q(institution__short_name__icontains=word)
+                | Q(institution__in=colleges)
             )
         if "level" in filters:
             queryset = queryset.filter(kind=filters["level"])

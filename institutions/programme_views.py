@@ -159,6 +159,7 @@ class ProgrammeSearchView(FilteredListMixin, TemplateView):
             programmes=programmes,
             page_obj=page,
             filtered=bool(filters),
+            filters_stamp=choices["stamp"],
             searching=bool(filters.get("q")),
             result_count=(
                 gettext("More than %(count)s programmes")

@@ -7,6 +7,7 @@ page's college cards each under its college's ``updated_at`` (``{% cache %}``
 in ``home.html``).
 """
 
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -72,21 +73,17 @@ class HomeView(FilteredListMixin, TemplateView):
     template_name = "institutions/home.html"
 
     def get_queryset(self):
-        # A card shows only the levels of a college's programmes (some 30
-        # each at size): the rest of each programme is not read.
-        levels = Prefetch(
-            "programmes", queryset=Programme.objects.only("institution_id", "kind")
-        )
         return Institution.objects.published().prefetch_related(
-            "facts", levels, published_sections()
+            "facts", published_sections()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        choices = offered()
         form = DirectoryForm(
             self.request.GET,
-            provinces=province_choices(get_language()),
-            kinds=offered()["kinds"],
+            provinces=province_choices(choices["provinces"], get_language()),
+            kinds=choices["kinds"],
         )
         form.is_valid()
         paginator = Paginator(form.filter(self.get_queryset()), PAGE_SIZE)
@@ -102,9 +99,11 @@ class HomeView(FilteredListMixin, TemplateView):
         except EmptyPage:
             raise Http404("No such page of colleges.") from None
         colleges = list(page)
+        offered_kinds = levels_offered(colleges)
         for place, college in enumerate(colleges):
             college.published_sections = in_contract_order(college.published_sections)
             college.loading = "eager" if place < EAGER else "lazy"
+            college.levels = offered_kinds[college.pk]
         filters = {
             name: form.cleaned_data[name]
             for name in FILTERS
@@ -115,6 +114,7 @@ class HomeView(FilteredListMixin, TemplateView):
             colleges=colleges,
             page_obj=page,
             filtered=bool(filters),
+            filters_stamp=choices["stamp"],
             province_label=dict(form.fields["province"].choices).get(
                 filters.get("province")
             ),
@@ -144,6 +144,31 @@ class HomeView(FilteredListMixin, TemplateView):
             "x_default_url": links["x_default_url"] + query,
             "canonical_url": settings.SITE_URL + self.request.path + query,
         }
+
+
+def levels_offered(colleges):
+    """The labels of the levels each college's programmes have, by college id.
+
+    One row per college and level: a card needs no more of the thirty or so
+    programmes a college has.
+    """
+    kinds = defaultdict(set)
+    rows = (
+        Programme.objects.filter(institution__in=colleges)
+        .order_by()
+        .values_list("institution_id", "kind")
+        .distinct()
+    )
+    for college_id, kind in rows:
+        kinds[college_id].add(kind)
+    return {
+        college.pk: [
+            label
+            for value, label in Programme.Kind.choices
+            if value in kinds[college.pk]
+        ]
+        for college in colleges
+    }
 
 
 def page_links(page, filters):

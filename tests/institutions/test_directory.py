@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from institutions.models import Institution
+
 from .many_colleges import add_colleges
 
 CHONGQING = "Chongqing Industry Polytechnic College"
@@ -48,6 +50,21 @@ def test_it_filters_by_province_in_the_pages_language(seeded, client):
     assert '<option value="Zhejiang">浙江省</option>' in html
     assert '<option value="Beijing" selected>北京市</option>' in html
     assert "共2所院校" in html
+
+
+def test_its_province_filter_follows_a_change_of_content(seeded, client):
+    # The blank filters are kept between visitors until the content changes.
+    assert 'value="Sichuan"' not in client.get("/en/").content.decode()
+    Institution.objects.filter(province_en="Zhejiang").update(
+        province_en="Sichuan", province_zh_hans="四川省"
+    )
+    assert (
+        '<option value="Sichuan">Sichuan</option>'
+        in client.get("/en/").content.decode()
+    )
+    html = client.get("/zh-hans/").content.decode()
+    assert '<option value="Sichuan">四川省</option>' in html
+    assert 'value="Zhejiang"' not in html
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,20 @@ def test_a_filter_offers_only_values_that_exist(detailed, client):
     assert 'value="master"' not in html and 'value="diploma"' in html
 
 
+def test_the_filters_follow_a_change_of_programmes(detailed, client):
+    # The blank filters are kept between visitors until the content changes.
+    client.get("/en/programmes/")
+    detailed.kind, detailed.taught_in_english = "master", True
+    detailed.save()
+    for path in ("/en/programmes/", "/en/"):
+        html = client.get(path).content.decode()
+        assert '<option value="master">' in html, path
+    assert 'value="english"' in client.get("/en/programmes/").content.decode()
+    # A search shows what was asked, never the kept blank filters.
+    html = client.get("/en/programmes/", {"level": "master"}).content.decode()
+    assert '<option value="master" selected>' in html
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
