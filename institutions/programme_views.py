@@ -5,10 +5,8 @@ from collections import Counter
 from math import ceil
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +15,18 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
-from portal.context_processors import site
 from portal.pagecache import cached_page
 
 from .forms import CompareForm, ProgrammeSearchForm, offered
 from .models import Fact, Institution, Programme, Section, in_contract_order
 from .structured_data import programme_data
-from .views import FilteredListMixin, page_links, published_sections
+from .views import (
+    FilteredListMixin,
+    page_links,
+    params_of,
+    published_sections,
+    with_query,
+)
 
 PAGE_SIZE = 20
 # Counting every match of a word reads all 90,000 programmes; counting stops
@@ -45,21 +48,6 @@ class CountUpToPaginator(Paginator):
     @cached_property
     def num_pages(self):
         return ceil(min(self.count, COUNT_UP_TO) / self.per_page) or 1
-
-
-def with_query(request, params):
-    """Canonical, hreflang and switcher links of this page with ``params``."""
-    query = "?" + urlencode(params, doseq=True) if params else ""
-    links = site(request)
-    for alt in links["alternates"]:
-        alt["path"] += query
-        alt["url"] += query
-    return {
-        "alternates": links["alternates"],
-        "other_languages": [a for a in links["alternates"] if not a["current"]],
-        "x_default_url": links["x_default_url"] + query,
-        "canonical_url": settings.SITE_URL + request.path + query,
-    }
 
 
 def next_deadline(programme, now):
@@ -138,22 +126,11 @@ class ProgrammeSearchView(FilteredListMixin, TemplateView):
             filters,
         )
         paginator = CountUpToPaginator(queryset, PAGE_SIZE)
-        number = self.request.GET.get("page", "1")
-        if not number.isdigit():
-            number = "1"
-            form.add_error(
-                None,
-                gettext("The page number was not valid, so the first page is shown."),
-            )
-        try:
-            page = paginator.page(number)
-        except EmptyPage:
-            raise Http404("No such page of programmes.") from None
+        page = self.page_of(paginator, form)
         now = timezone.now()
         programmes = list(page)
         for programme in programmes:
             programme.next_deadline = next_deadline(programme, now)
-        params = dict(filters, **({"page": page.number} if page.number > 1 else {}))
         context.update(
             form=form,
             programmes=programmes,
@@ -171,7 +148,7 @@ class ProgrammeSearchView(FilteredListMixin, TemplateView):
                 % {"count": paginator.count}
             ),
             pages=page_links(page, filters),
-            **with_query(self.request, params),
+            **with_query(self.request, params_of(filters, page)),
         )
         return context
 

@@ -54,6 +54,21 @@ class FilteredListMixin:
     filter or an odd page number (``?page=007``) is not kept in the shared
     page cache."""
 
+    def page_of(self, paginator, form):
+        """The page the visitor asked for; a page number that is not one is
+        explained on the form, and a page past the end is a 404."""
+        number = self.request.GET.get("page", "1")
+        if not number.isdigit():
+            number = "1"
+            form.add_error(
+                None,
+                gettext("The page number was not valid, so the first page is shown."),
+            )
+        try:
+            return paginator.page(number)
+        except EmptyPage:
+            raise Http404("No such page.") from None
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         number = self.request.GET.get("page")
@@ -62,6 +77,21 @@ class FilteredListMixin:
         ):
             response.page_cache = False
         return response
+
+
+def with_query(request, params):
+    """Canonical, hreflang and switcher links of this page with ``params``."""
+    query = "?" + urlencode(params, doseq=True) if params else ""
+    links = site(request)
+    for alt in links["alternates"]:
+        alt["path"] += query
+        alt["url"] += query
+    return {
+        "alternates": links["alternates"],
+        "other_languages": [a for a in links["alternates"] if not a["current"]],
+        "x_default_url": links["x_default_url"] + query,
+        "canonical_url": settings.SITE_URL + request.path + query,
+    }
 
 
 @method_decorator(
@@ -87,17 +117,7 @@ class HomeView(FilteredListMixin, TemplateView):
         )
         form.is_valid()
         paginator = Paginator(form.filter(self.get_queryset()), PAGE_SIZE)
-        number = self.request.GET.get("page", "1")
-        if not number.isdigit():
-            number = "1"
-            form.add_error(
-                None,
-                gettext("The page number was not valid, so the first page is shown."),
-            )
-        try:
-            page = paginator.page(number)
-        except EmptyPage:
-            raise Http404("No such page of colleges.") from None
+        page = self.page_of(paginator, form)
         colleges = list(page)
         offered_kinds = levels_offered(colleges)
         for place, college in enumerate(colleges):
@@ -124,26 +144,14 @@ class HomeView(FilteredListMixin, TemplateView):
             )
             % {"count": paginator.count},
             pages=page_links(page, filters),
-            **self.addresses(filters, page.number),
+            **with_query(self.request, params_of(filters, page)),
         )
         return context
 
-    def addresses(self, filters, number):
-        """Canonical, hreflang and switcher links that keep the filters."""
-        params = dict(filters)
-        if number > 1:
-            params["page"] = number
-        query = "?" + urlencode(params) if params else ""
-        links = site(self.request)
-        for alt in links["alternates"]:
-            alt["path"] += query
-            alt["url"] += query
-        return {
-            "alternates": links["alternates"],
-            "other_languages": [a for a in links["alternates"] if not a["current"]],
-            "x_default_url": links["x_default_url"] + query,
-            "canonical_url": settings.SITE_URL + self.request.path + query,
-        }
+
+def params_of(filters, page):
+    """The filters, and the page number past the first: the page's address."""
+    return dict(filters, **({"page": page.number} if page.number > 1 else {}))
 
 
 def levels_offered(colleges):
