@@ -107,21 +107,16 @@ def create(directory=None):
     with tempfile.TemporaryDirectory(dir=directory) as work:
         dump = Path(work) / DUMP_NAMES[_vendor()]
         _dump(dump)
-        manifest = Path(work) / MANIFEST
-        manifest.write_text(
-            json.dumps(
-                {
-                    "format": FORMAT,
-                    "created": now.isoformat(),
-                    "database": connection.vendor,
-                    "dump": dump.name,
-                },
-                indent=2,
-            )
-        )
+        manifest = {
+            "format": FORMAT,
+            "created": now.isoformat(),
+            "database": connection.vendor,
+            "dump": dump.name,
+        }
+        (Path(work) / MANIFEST).write_text(json.dumps(manifest, indent=2))
         partial = Path(work) / final.name
         with tarfile.open(partial, "w:gz") as archive:
-            archive.add(manifest, arcname=MANIFEST)
+            archive.add(Path(work) / MANIFEST, arcname=MANIFEST)
             archive.add(dump, arcname=dump.name)
             for name, folder in _folders().items():
                 if folder.is_dir():
