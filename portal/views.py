@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.translation import get_language_from_request
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,7 +20,7 @@ RETRY_AFTER_SECONDS = 30
 @require_GET
 def language_redirect(request):
     """Send ``/`` to the home page in the visitor's language."""
-    language = get_language_from_request(request)
+    language = translation.get_language_from_request(request)
     response = HttpResponseRedirect(f"/{language}/")
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
