@@ -1,9 +1,5 @@
-"""How staff reach the admin: the lockout after too many failed sign-ins and
-its page, and sessions that end after a period of inactivity.
-
-The admin's address is ``settings.ADMIN_PATH`` (``PORTAL_ADMIN_PATH``); the
-lockout itself is django-axes, configured in ``portal/settings.py``.
-"""
+"""How staff reach the admin: the lockout after too many failed sign-ins
+(django-axes, configured in settings), its page, and idle sessions ending."""
 
 import math
 
@@ -13,20 +9,15 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
-
-
-def admin_prefix():
-    """The path under which the admin answers, such as ``/admin/``."""
-    return "/" + settings.ADMIN_PATH
+from django.utils.deprecation import MiddlewareMixin
 
 
 class SignInHandler(AxesDatabaseHandler):
-    """django-axes' own handler (``AXES_HANDLER``), which locks out one
-    account from one address after ``AXES_FAILURE_LIMIT`` failures, and also
-    the address itself after ``PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT``
-    failures on any accounts: otherwise one address may try four passwords
-    on every account each cool-off. Axes takes one failure limit for all its
-    lockout parameters, hence this rather than a second parameter."""
+    """Axes' handler, which locks out one account from one address, and also
+    the address itself after ``PORTAL_SIGNIN_ADDRESS_FAILURE_LIMIT`` failures
+    on any accounts: otherwise one address may try four passwords on every
+    account each cool-off. Axes takes one failure limit for all its lockout
+    parameters, hence this rather than a second parameter."""
 
     def is_locked(self, request, credentials=None):
         return super().is_locked(request, credentials) or self.address_locked(request)
@@ -51,11 +42,9 @@ class SignInHandler(AxesDatabaseHandler):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer to a sign-in while the account and address are
-    locked out: the admin's own look, in the admin's language, saying when
-    to try again. Nothing in it tells whether the account exists."""
-    cool_off = settings.AXES_COOLOFF_TIME
-    seconds = int(cool_off.total_seconds())
+    """The lockout page, in the admin's look and language, saying when to try
+    again. Nothing in it tells whether the account exists."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     response = render(
         request,
         "admin/locked_out.html",
@@ -66,25 +55,16 @@ def locked_out(request, original_response=None, credentials=None):
     return response
 
 
-class StaffSessionRenewalMiddleware:
-    """Keep a signed-in member of staff signed in while they use the admin.
+class StaffSessionRenewalMiddleware(MiddlewareMixin):
+    """Each admin request of a signed-in user saves the session again, so
+    SESSION_COOKIE_AGE is the time allowed idle. Not SESSION_SAVE_EVERY_REQUEST:
+    it would write the session of every visitor who has one on every public
+    page, which no cache could then keep."""
 
-    A session lasts ``SESSION_COOKIE_AGE`` seconds from its last save; each
-    admin request of a signed-in user saves it again, so the age is the time
-    allowed without using the admin. Other pages never touch the session:
-    ``SESSION_SAVE_EVERY_REQUEST`` would write it (and send its cookie) on
-    every public page of every visitor who has one, which is a database
-    write per page and a page no cache may keep.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if (
             settings.SESSION_COOKIE_NAME in request.COOKIES
-            and request.path.startswith(admin_prefix())
+            and request.path.startswith("/" + settings.ADMIN_PATH)
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated
         ):

@@ -1,12 +1,6 @@
-"""The admin site: Django's own, with a "view on site" shortcut that only
-answers for what the user may see.
-
-Django's shortcut (``/admin/r/<content type>/<id>/``) redirects any member
-of staff to any object's public address, an unpublished college's too. Here
-it first asks the model's admin: the object must be in the rows the user's
-``get_queryset`` lists (their own colleges', see applications/scoping.py),
-else the answer is a 404, as for an object that does not exist.
-"""
+"""Django's admin site, with a "view on site" shortcut that answers only for
+objects in the rows the user's ``get_queryset`` lists (else a 404): Django's
+redirects any member of staff to any object, an unpublished college's too."""
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType

@@ -10,13 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 def sqlite_owner_only(sender, connection, **kwargs):
-    """Keep an SQLite database file readable by its owner only.
-
-    It holds applicants' data, password hashes and sessions. SQLite gives
-    the -wal and -shm files the database file's mode as it creates them;
-    those left from before are closed too. Also for a server started by
-    hand, whatever its umask.
-    """
+    """Keep an SQLite database (applicants' data, password hashes, sessions)
+    and its -wal and -shm files owner-only, whatever the server's umask."""
     if connection.vendor != "sqlite":
         return
     name = str(connection.settings_dict["NAME"])

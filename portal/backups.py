@@ -1,24 +1,12 @@
-"""Backups: the database, the uploaded images and the applicants' documents
-in one archive, and back.
+"""Backups: the database, MEDIA_ROOT and ATTACHMENTS_ROOT in one archive,
+``var/backups/portal-YYYYmmdd-HHMMSS.tar.gz``, and back.
 
-An archive (``var/backups/portal-YYYYmmdd-HHMMSS.tar.gz``) holds:
-
-- ``manifest.json``: when, from which kind of database, and what is inside;
-- ``database.sqlite3``, made with SQLite's online backup (a consistent copy
-  while the portal keeps serving), or ``database.pgdump``, made by
-  ``pg_dump`` in its custom format (one snapshot, also taken live);
-- ``media/``: everything under ``MEDIA_ROOT`` (logos, covers, renditions);
-- ``attachments/``: the applicants' documents, everything under
-  ``ATTACHMENTS_ROOT`` (when they are kept in a folder of this machine; on
-  object storage, that storage keeps its own copies).
-
-A restore replaces the database's contents, ``MEDIA_ROOT`` and
-``ATTACHMENTS_ROOT`` with the archive's. It goes back into the same kind of
-database it came from, at the same version of the code (run ``migrate``
-afterwards when restoring an older backup into a newer portal).
+The database copy is taken live and consistent: SQLite's online backup, or
+``pg_dump`` in its custom format. A restore goes back into the same kind of
+database (run ``migrate`` after restoring an older backup into a newer portal).
+Attachments on object storage are left to that storage's own copies.
 """
 
-import io
 import json
 import os
 import shutil
@@ -26,6 +14,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
@@ -34,8 +23,6 @@ from django.utils import timezone
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-MEDIA = "media"
-ATTACHMENTS = "attachments"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
@@ -43,144 +30,111 @@ class BackupError(Exception):
     pass
 
 
-def default_directory():
-    return settings.VAR_DIR / "backups"
-
-
 def _vendor():
     if connection.vendor not in DUMP_NAMES:
         raise BackupError(f"Cannot back up a {connection.vendor} database.")
+    connection.ensure_connection()
     return connection.vendor
 
 
-# PostgreSQL ---------------------------------------------------------------
+def _folders():
+    """The folders a backup holds, by their names in the archive."""
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "attachments": Path(settings.ATTACHMENTS_ROOT),
+    }
 
 
-def _pg_tool(name):
-    """``pg_dump`` or ``pg_restore`` of the server's own major version when
-    Debian has it installed (an older one refuses a newer server), else the
-    one on the PATH."""
-    connection.ensure_connection()
+def _pg_run(name, *args):
+    # The server's own major version when Debian has it: an older pg_dump
+    # refuses a newer server.
     major = connection.pg_version // 10000
-    candidate = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which(name)
-    if not found:
+    tool = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
+    tool = str(tool) if tool.exists() else shutil.which(name)
+    if not tool:
         raise BackupError(
             f"{name} is missing: install PostgreSQL's client tools "
             f"(apt-get install postgresql-client-{major})."
         )
-    return found
-
-
-def _pg_env():
     db = connection.settings_dict
-    env = dict(os.environ)
-    env.update(
-        {
-            "PGHOST": db.get("HOST") or "",
-            "PGPORT": str(db.get("PORT") or ""),
-            "PGUSER": db.get("USER") or "",
-            "PGPASSWORD": db.get("PASSWORD") or "",
-            "PGDATABASE": db["NAME"],
-        }
-    )
-    return {key: value for key, value in env.items() if value != ""}
-
-
-def _run(command):
-    result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PGHOST": db.get("HOST") or "",
+        "PGPORT": str(db.get("PORT") or ""),
+        "PGUSER": db.get("USER") or "",
+        "PGPASSWORD": db.get("PASSWORD") or "",
+        "PGDATABASE": db["NAME"],
+    }
+    env = {key: value for key, value in env.items() if value}
+    result = subprocess.run([tool, *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
-
-
-# Both ---------------------------------------------------------------------
+        raise BackupError(f"{name} failed: {result.stderr.strip()}")
 
 
 def _dump(path):
-    if _vendor() == "sqlite":
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            # One step: the copy is of a single moment, even while others write.
-            connection.connection.backup(target)
-        finally:
-            target.close()
-    else:
-        _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}"])
+    if _vendor() == "postgresql":
+        _pg_run("pg_dump", "--format=custom", "--no-owner", f"--file={path}")
+        return
+    with closing(sqlite3.connect(path)) as target:
+        # One step: the copy is of a single moment, even while others write.
+        connection.connection.backup(target)
 
 
 def _load(path):
-    if _vendor() == "sqlite":
-        connection.ensure_connection()
-        source = sqlite3.connect(path)
-        try:
-            # Into the live database, under SQLite's own locking: other
-            # connections see the old contents or the new, never a mixture.
-            source.backup(connection.connection)
-        finally:
-            source.close()
-    else:
-        _run(
-            [
-                _pg_tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                f"--dbname={connection.settings_dict['NAME']}",
-                str(path),
-            ]
+    if _vendor() == "postgresql":
+        _pg_run(
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            f"--dbname={connection.settings_dict['NAME']}",
+            str(path),
         )
+        return
+    with closing(sqlite3.connect(path)) as source:
+        # Under SQLite's own locking: others see the old contents or the new.
+        source.backup(connection.connection)
 
 
 def create(directory=None):
     """Write a backup archive into ``directory``; return its path."""
-    directory = Path(directory or default_directory())
+    directory = Path(directory or settings.VAR_DIR / "backups")
     directory.mkdir(parents=True, exist_ok=True)
-    vendor = _vendor()
     now = timezone.now()
     final = directory / f"portal-{now:%Y%m%d-%H%M%S}.tar.gz"
     with tempfile.TemporaryDirectory(dir=directory) as work:
-        dump = Path(work) / DUMP_NAMES[vendor]
+        dump = Path(work) / DUMP_NAMES[_vendor()]
         _dump(dump)
         manifest = {
             "format": FORMAT,
             "created": now.isoformat(),
-            "database": vendor,
+            "database": connection.vendor,
             "dump": dump.name,
         }
+        (Path(work) / MANIFEST).write_text(json.dumps(manifest, indent=2))
         partial = Path(work) / final.name
         with tarfile.open(partial, "w:gz") as archive:
-            data = json.dumps(manifest, indent=2).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(now.timestamp())
-            archive.addfile(info, io.BytesIO(data))
+            archive.add(Path(work) / MANIFEST, arcname=MANIFEST)
             archive.add(dump, arcname=dump.name)
-            for folder, name in _folders():
+            for name, folder in _folders().items():
                 if folder.is_dir():
                     archive.add(folder, arcname=name)
-        # Renamed only when whole: a half-written archive is never mistaken
-        # for a backup.
+        # Renamed only when whole: a half-written archive is never a backup.
         os.replace(partial, final)
     final.chmod(0o600)  # it holds applicants' personal data
     return final
 
 
-def prune(directory=None, keep=None):
-    """Remove all but the newest ``keep`` archives (``PORTAL_BACKUP_KEEP``) in
-    ``directory``: a backup keeps what the retention purge has since removed,
-    so old ones may not be kept for ever. Returns the paths removed."""
+def prune(directory, keep=None):
+    """Remove all but the newest ``keep`` archives (``PORTAL_BACKUP_KEEP``):
+    a backup keeps what the retention purge has since removed."""
     keep = settings.PORTAL_BACKUP_KEEP if keep is None else keep
     if keep <= 0:
         return []
-    directory = Path(directory or default_directory())
-    # The names sort by time: portal-YYYYmmdd-HHMMSS.tar.gz.
-    archives = sorted(directory.glob("portal-????????-??????.tar.gz"))
-    removed = archives[:-keep]
+    # The names sort by time.
+    removed = sorted(Path(directory).glob("portal-????????-??????.tar.gz"))[:-keep]
     for path in removed:
         path.unlink()
     return removed
@@ -189,8 +143,7 @@ def prune(directory=None, keep=None):
 def read_manifest(path):
     try:
         with tarfile.open(path, "r:gz") as archive:
-            member = archive.extractfile(MANIFEST)
-            return json.load(member)
+            return json.load(archive.extractfile(MANIFEST))
     except (OSError, KeyError, tarfile.TarError, ValueError, TypeError) as exc:
         raise BackupError(f"{path} is not a portal backup ({exc}).") from None
 
@@ -216,7 +169,7 @@ def restore(path):
         if dump.name != DUMP_NAMES[vendor] or not dump.is_file():
             raise BackupError(f"{path} lacks its database dump.")
         _load(dump)
-        for folder, name in _folders():
+        for name, folder in _folders().items():
             if folder.exists():
                 shutil.rmtree(folder)
             saved = Path(work) / name
@@ -225,11 +178,3 @@ def restore(path):
             else:
                 folder.mkdir(parents=True)
     return manifest
-
-
-def _folders():
-    """The folders a backup holds, with their names in the archive."""
-    return [
-        (Path(settings.MEDIA_ROOT), MEDIA),
-        (Path(settings.ATTACHMENTS_ROOT), ATTACHMENTS),
-    ]

@@ -14,8 +14,7 @@ LOCAL_MAIL = {
 
 @checks.register("mail", deploy=True)
 def mail_reaches_people(app_configs=None, **kwargs):
-    """Applicants get no confirmation and colleges no notice without a mail
-    server: fine for trying the portal, not for serving it."""
+    """Fine for trying the portal, not for serving it."""
     where = LOCAL_MAIL.get(settings.EMAIL_BACKEND)
     if settings.DEBUG or where is None:
         return []

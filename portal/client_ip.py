@@ -1,10 +1,6 @@
-"""The address of the client that sent a request, proxies considered.
-
-The one place that reads ``settings.TRUSTED_PROXIES`` (addresses or networks
-such as ``10.0.0.0/8``): the rate limits, django-axes
-(``AXES_CLIENT_IP_CALLABLE``) and the request log all go through it.
-``client_network`` is the client as the limits count it.
-"""
+"""The address of the client that sent a request, proxies considered: the
+one place that reads ``settings.TRUSTED_PROXIES`` (addresses or networks),
+for the rate limits, django-axes and the request log."""
 
 import ipaddress
 
@@ -19,7 +15,6 @@ def _address(text):
 
 
 def is_trusted_proxy(address):
-    """Whether ``address`` (text or an ip_address) is one of our proxies."""
     if isinstance(address, str):
         address = _address(address)
     if address is None:
@@ -34,18 +29,13 @@ def is_trusted_proxy(address):
 
 
 def from_trusted_proxy(request):
-    """Whether the socket's peer is one of our proxies."""
     return is_trusted_proxy(request.META.get("REMOTE_ADDR", "") or "")
 
 
 def client_address(request):
-    """The address of the client that sent ``request``.
-
-    X-Forwarded-For is believed only when the socket's peer (REMOTE_ADDR) is
-    a trusted proxy: anyone else can write whatever they like into it. The
-    header is read from the right, skipping our own proxies, so that a value
-    the client put in front of the list is never taken.
-    """
+    """X-Forwarded-For is believed only from a trusted proxy, and read from
+    the right, skipping our proxies: the client may have put anything in
+    front of the list."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
     if not from_trusted_proxy(request):
         return remote
@@ -61,9 +51,8 @@ def client_address(request):
 
 
 def client_network(request):
-    """The client as the limits count it: an IPv4 address whole, an IPv6
-    address by its /64 network, which a provider gives one household or one
-    server, and within which a client may take a new address at will."""
+    """The client as the limits count it: an IPv6 address by its /64, which
+    a provider gives one household, where a client takes new addresses at will."""
     text = client_address(request)
     address = _address(text)
     if address is None:

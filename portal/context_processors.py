@@ -12,32 +12,31 @@ def site(request):
     """Links to this page in every language, for the switcher and hreflang."""
     current = get_language()
     path = request.path
-    alternates = []
-    for code, _name in settings.LANGUAGES:
-        urls = get_urlconf() or settings.ROOT_URLCONF
-        url = _translated(path, code, get_script_prefix(), urls)
-        alternates.append(
-            {
-                "code": code,
-                "html_lang": HTML_LANG[code],
-                "name": LANGUAGE_NAMES[code],
-                "path": url,
-                "url": settings.SITE_URL + url,
-                "current": code == current,
-            }
-        )
+    urls = get_urlconf() or settings.ROOT_URLCONF
+    paths = {
+        code: _translated(path, code, get_script_prefix(), urls)
+        for code, _name in settings.LANGUAGES
+    }
     # A page outside the language prefixes (the 404 of /nonsense) has no
     # translation: the switcher then leads to each language's home page.
-    localized = any(a["path"] != path for a in alternates)
-    if not localized:
-        for a in alternates:
-            a["path"] = f"/{a['code']}/"
-            a["url"] = settings.SITE_URL + a["path"]
+    if all(translated == path for translated in paths.values()):
+        paths = {code: f"/{code}/" for code in paths}
+    alternates = [
+        {
+            "code": code,
+            "html_lang": HTML_LANG[code],
+            "name": LANGUAGE_NAMES[code],
+            "path": translated,
+            "url": settings.SITE_URL + translated,
+            "current": code == current,
+        }
+        for code, translated in paths.items()
+    ]
     return {
         "html_lang": HTML_LANG.get(current, current),
         "alternates": alternates,
         "other_languages": [a for a in alternates if not a["current"]],
-        "x_default_url": next(a["url"] for a in alternates if a["code"] == "en"),
+        "x_default_url": settings.SITE_URL + paths["en"],
         "canonical_url": settings.SITE_URL + path,
         "site_url": settings.SITE_URL,
     }

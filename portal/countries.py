@@ -1,9 +1,5 @@
-"""Country lists in the order each language's readers expect.
-
-The names themselves are settings.COUNTRIES_OVERRIDE and the catalogue;
-this is the one place that orders them, for the inquiry form, the admin's
-nationality filter and anything else that lists countries.
-"""
+"""Country lists in the order each language's readers expect: the one place
+that orders them (the names are settings.COUNTRIES_OVERRIDE and the catalogue)."""
 
 from functools import cache
 
@@ -14,11 +10,8 @@ READINGS = {"佛得角": "fo2 de2 jiao3", "洪都拉斯": "hong2 du1 la1 si1"}
 
 
 def pinyin_key(name):
-    """Dictionary order: syllable by syllable, then tone, then the name.
-
-    django-countries sorts by code point, which puts Chinese names in no
-    order a reader knows.
-    """
+    """Dictionary order: syllable by syllable, then tone, then the name
+    (django-countries sorts by code point, an order no reader knows)."""
     from pypinyin import Style, lazy_pinyin
 
     syllables = READINGS.get(name, "").split() or lazy_pinyin(

@@ -1,12 +1,8 @@
-"""Structured logs: one JSON object a line, with the request id of the request.
+"""Structured logs: one JSON object a line, with the id of its request.
 
-``RequestIdFilter`` stamps every record with the id of the request being
-served (from ``portal.request_log``), so that an access line, a warning and a
-traceback of one request can be found together. ``JsonFormatter`` writes a
-record as one line of JSON; a traceback stays inside its line. Anything shaped
-like an e-mail address is masked on the way out: an exception raised by a mail
-server (a refused recipient, say) must not put an applicant's address in the
-logs.
+Anything shaped like an e-mail address is masked on the way out: an error from
+a mail server (a refused recipient) must not put an applicant's address in
+the logs.
 """
 
 import json
@@ -17,23 +13,19 @@ from datetime import UTC, datetime
 from .request_log import current_request_id
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-MASK = "[e-mail]"
 
-# Attributes every LogRecord has; whatever else a record carries came from
-# ``extra=`` and is written as a field of its own.
+# Whatever a record has beyond these came from ``extra=`` and is a field.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-# Never written, whatever a caller passes: Django's loggers attach the request
-# and the server's socket, whose text holds the query string, cookies or body.
+# Never written: Django's loggers attach the request and the server's socket,
+# whose text holds the query string, cookies or body.
 _NEVER = {"request", "server_time"}
 
 
 def mask_emails(text):
-    return EMAIL.sub(MASK, text)
+    return EMAIL.sub("[e-mail]", text)
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id on every record as ``request_id``."""
-
     def filter(self, record):
         if not getattr(record, "request_id", None):
             record.request_id = current_request_id() or "-"
@@ -41,8 +33,6 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One record, one line of JSON."""
-
     def format(self, record):
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(
@@ -50,9 +40,7 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname,
             "logger": record.name,
-            "request_id": getattr(record, "request_id", None)
-            or current_request_id()
-            or "-",
+            "request_id": getattr(record, "request_id", "-"),
             "message": mask_emails(record.getMessage()),
         }
         for key, value in vars(record).items():

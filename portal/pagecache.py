@@ -1,23 +1,14 @@
 """Whole public pages, kept in the shared ``pages`` cache.
 
-A page is kept per address: its path, which names its language, and the
-non-empty parameters of its query string in sorted order (``?q=&province=X``
-is ``?province=X``). A view offers its pages with ``cached_page(params)``,
-naming the parameters it reads; a request with any other parameter, or with
-one twice, is answered afresh and not kept, so that ``?cb=1``, ``?cb=2``...
-do not each fill the cache. Pages with a form are not offered: each carries
-the visitor's own CSRF token.
+A page is kept per address: its path (which names its language) and the
+non-empty query parameters its view reads (``cached_page(params)``); any other
+parameter, or one given twice, is answered afresh, so that ``?cb=1``,
+``?cb=2``... do not fill the cache. Pages with a form carry the visitor's CSRF
+token and are not offered.
 
-A hit is answered by ``PageCacheMiddleware`` before sessions, locale, CSRF
-and the URL resolver run: two cache reads and no database query at all.
-Every entry remembers the content *generation* it was rendered in;
-``content_changed()`` (called on every change to a college's content:
-``institutions/changes.py``) starts a new one, and every cached page is
-stale at once. Nothing is ever deleted, so the rate-limit counters that may
-share a Redis server are left alone; stale entries expire or are culled.
-
-Responses carry an ETag, so that a browser that already has the page gets a
-304.
+``content_changed()`` starts a new content generation, which makes every page
+stale at once: nothing is deleted, so rate-limit counters sharing a Redis
+server are left alone. Responses carry an ETag for 304s.
 """
 
 import hashlib
@@ -35,20 +26,13 @@ from django.utils.translation import get_language
 TIMEOUT = 24 * 60 * 60
 
 
-def page_cache():
-    return caches["pages"]
-
-
 @lru_cache(maxsize=1)
 def build_stamp():
-    """Changes whenever the code, templates, translations or static files do.
-
-    A page cached by one version of the portal is never served by another,
-    even though the cache outlives the server processes.
-    """
+    """Changes with the code, templates, translations or static files: the
+    cache outlives the server processes, not the version that filled it."""
     digest = hashlib.sha256()
-    roots = [settings.BASE_DIR / name for name in ("portal", "institutions")]
-    roots += [settings.BASE_DIR / "applications", *settings.LOCALE_PATHS]
+    apps = ("portal", "institutions", "applications")
+    roots = [*(settings.BASE_DIR / app for app in apps), *settings.LOCALE_PATHS]
     for root in roots:
         for path in sorted(Path(root).rglob("*")):
             if path.suffix in {".py", ".html", ".mo", ".css", ".js"}:
@@ -62,8 +46,8 @@ def build_stamp():
 
 @lru_cache(maxsize=1)
 def database_scope():
-    """Names the database, so that two portals with different databases
-    (a demo and a benchmark) may share one cache directory."""
+    """Two portals with different databases (a demo and a benchmark) may
+    share one cache directory."""
     db = connections["default"].settings_dict
     identity = repr((db["ENGINE"], str(db["NAME"]), db["HOST"], db["PORT"]))
     return hashlib.sha256(identity.encode()).hexdigest()[:12]
@@ -74,8 +58,7 @@ def generation_key():
 
 
 def new_generation():
-    """Make every cached page stale."""
-    page_cache().set(generation_key(), time.time_ns(), None)
+    caches["pages"].set(generation_key(), time.time_ns(), None)
 
 
 def content_changed():
@@ -85,14 +68,6 @@ def content_changed():
     transaction.on_commit(new_generation, robust=True)
 
 
-def _generation(cache, found):
-    generation = found.get(generation_key())
-    if generation is None:
-        cache.add(generation_key(), time.time_ns(), None)
-        generation = cache.get(generation_key())
-    return generation
-
-
 def _address_key(request):
     query = sorted((k, v) for k, values in request.GET.lists() for v in values if v)
     raw = repr((build_stamp(), database_scope(), request.path, query))
@@ -100,12 +75,10 @@ def _address_key(request):
 
 
 def cached_page(params=(), cacheable=None):
-    """Offer a view's GET answers to the pages cache (``PageCacheMiddleware``).
+    """Offer a view's GET answers to ``PageCacheMiddleware``.
 
-    ``params``: the query parameters the view reads; an empty one counts as
-    absent. ``cacheable(request)`` says False for a page that must not be
-    kept (a search); a view can also set ``response.page_cache = False``.
-    Only complete 200 answers under a language prefix are kept.
+    ``params``: the query parameters the view reads. ``cacheable(request)``
+    (or ``response.page_cache = False``) keeps a page out, such as a search.
     """
 
     def decorator(view):
@@ -128,9 +101,9 @@ def cached_page(params=(), cacheable=None):
             response["X-Page-Cache"] = "miss" if keep else "bypass"
             if response.status_code != 200 or response.streaming:
                 return response
-            response["ETag"] = _etag(response.content)
-            # Browsers keep the page but ask each time whether it changed
-            # (and get a 304).
+            digest = hashlib.md5(response.content, usedforsecurity=False)
+            response["ETag"] = f'"{digest.hexdigest()}"'
+            # Browsers keep the page but ask each time whether it changed.
             response["Cache-Control"] = "public, no-cache"
             if keep:
                 response.page_cache_entry = {
@@ -149,19 +122,13 @@ _NOT_KEPT = {"etag", "content-length", "x-page-cache", "set-cookie"}
 
 
 class PageCacheMiddleware:
-    """Answers from the pages cache before the rest of the stack runs.
-
-    A cached page needs no session, user, messages or URL resolution, so a
-    hit is served here, as early as Django's own cache middleware would: the
-    headers that the inner middleware added when the page was rendered are
-    kept with it. It sits inside the security, CSP and request-log
-    middleware, whose headers every answer still gets.
-    """
+    """Answers a hit before sessions, locale, CSRF and the URL resolver run,
+    with the headers the inner middleware gave the page when it was rendered;
+    the outer ones (security, CSP, request log) still run on every answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Only pages under a language prefix are kept (see cached_page): the
-        # admin and the rest need not read the cache at all.
+        # Only pages under a language prefix are kept (see cached_page).
         self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
     def __call__(self, request):
@@ -169,12 +136,15 @@ class PageCacheMiddleware:
             self.prefixes
         ):
             return self.get_response(request)
-        cache = page_cache()
+        cache = caches["pages"]
         key = _address_key(request)
         # The generation is read before the page is rendered: a change made
         # meanwhile leaves the copy stale rather than the change unseen.
         found = cache.get_many([generation_key(), key])
-        generation = _generation(cache, found)
+        generation = found.get(generation_key())
+        if generation is None:
+            cache.add(generation_key(), time.time_ns(), None)
+            generation = cache.get(generation_key())
         entry = found.get(key)
         if entry and entry["generation"] == generation:
             return self.hit(request, entry)
@@ -202,8 +172,3 @@ class PageCacheMiddleware:
                 request, etag=response["ETag"], response=response
             )
         return response
-
-
-def _etag(content):
-    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
-    return f'"{digest}"'

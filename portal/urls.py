@@ -9,7 +9,7 @@ from django.views.static import serve
 from . import views
 from .sitemaps import sitemaps
 
-handler404 = "portal.views.page_not_found"
+handler404 = "django.views.defaults.page_not_found"  # bench/urls.py imports it
 handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"
 

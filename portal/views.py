@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.translation import get_language_from_request
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,7 +20,7 @@ RETRY_AFTER_SECONDS = 30
 @require_GET
 def language_redirect(request):
     """Send ``/`` to the home page in the visitor's language."""
-    language = get_language_from_request(request)
+    language = translation.get_language_from_request(request)
     response = HttpResponseRedirect(f"/{language}/")
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
@@ -57,9 +56,8 @@ def robots_txt(request):
 
 
 def is_outage(exc):
-    """Whether ``exc``, or an error it was raised from or while handling, is
-    the database not answering (a restart, a failover). Django wraps some: a
-    session that could not be saved becomes ``SessionInterrupted``, a 400."""
+    """Whether ``exc`` or an error in its chain is the database not answering
+    (a restart, a failover): Django wraps some, such as SessionInterrupted."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, (OperationalError, InterfaceError)):
@@ -70,20 +68,13 @@ def is_outage(exc):
 
 
 def unavailable(request):
-    """The 503 page in the visitor's language, with ``Retry-After``.
-
-    Nothing here touches the database; the next request opens a fresh
-    connection (``conn_health_checks``), so the portal recovers by itself.
-    """
+    """The 503 page in the visitor's language, with ``Retry-After``; nothing
+    here touches the database."""
     # From the URL first: the active language may be a previous request's
     # when the error struck before LocaleMiddleware ran.
-    known = {code for code, _name in settings.LANGUAGES}
     language = translation.get_language_from_path(request.path_info)
-    if language not in known:
-        language = translation.get_language_from_request(request)
-    with translation.override(
-        language if language in known else settings.LANGUAGE_CODE
-    ):
+    language = language or translation.get_language_from_request(request)
+    with translation.override(language):
         # No request context: the context processors might query the database.
         body = render_to_string(
             "503.html", {"request_id": getattr(request, "request_id", None)}
@@ -99,10 +90,6 @@ def bad_request(request, exception=None):
     if is_outage(exception):
         return unavailable(request)
     return defaults.bad_request(request, exception)
-
-
-def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
 
 
 def server_error(request):

@@ -8,10 +8,8 @@ django_application = get_wsgi_application()
 
 
 def application(environ, start_response):
-    """Django's, except that a Content-Type header it cannot parse (an RFC 2231
-    parameter in an unknown charset, say), which would raise before any
-    middleware runs, reaches ``FormBodyMiddleware`` as an unknown type, to
-    be refused with a 400."""
+    """Django's, except that a Content-Type it cannot parse, which would raise
+    before any middleware runs, reaches ``FormBodyMiddleware`` to get its 400."""
     try:
         parse_header_parameters(environ.get("CONTENT_TYPE", ""))
     except ValueError:

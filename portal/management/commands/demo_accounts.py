@@ -37,18 +37,14 @@ class Command(BaseCommand):
         # have a password nobody knows.
         users = get_user_model()
         lines = []
-        password = secrets.token_urlsafe(9)
-        admin = users.objects.filter(username="admin").first()
-        if admin is None:
+        if not users.objects.filter(username="admin").exists():
+            password = secrets.token_urlsafe(9)
             users.objects.create_superuser("admin", "admin@localhost", password)
             lines.append(f"  admin / {password}   (superuser: every college)")
-        roles = (
-            ("officer", "officer", "admissions officer"),
-            ("editor", "editor", "editor of its pages"),
-        )
+        roles = (("officer", "admissions officer"), ("editor", "editor of its pages"))
         for college in Institution.objects.all():
-            for prefix, role, what in roles:
-                username = f"{prefix}-{college.initials.lower()}"
+            for role, what in roles:
+                username = f"{role}-{college.initials.lower()}"
                 if users.objects.filter(username=username).exists():
                     continue
                 password = secrets.token_urlsafe(9)

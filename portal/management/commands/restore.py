@@ -23,20 +23,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = options["file"]
         try:
-            manifest = backups.read_manifest(path)
+            self.restore(options["file"], options["interactive"])
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from None
-        if options["interactive"]:
+
+    def restore(self, path, interactive):
+        created = backups.read_manifest(path).get("created")
+        if interactive:
             answer = input(
                 f"Replace ALL inquiries, colleges and uploaded images with the "
-                f"backup of {manifest.get('created')}? Type 'yes' to go on: "
+                f"backup of {created}? Type 'yes' to go on: "
             )
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing restored.")
-        try:
-            backups.restore(path)
-        except backups.BackupError as exc:
-            raise CommandError(str(exc)) from None
-        self.stdout.write(f"Restored the backup of {manifest.get('created')}.")
+        backups.restore(path)
+        self.stdout.write(f"Restored the backup of {created}.")
