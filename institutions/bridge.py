@@ -13,7 +13,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .changes import ContentQuerySet
 from .models import PlainTextField, Provenance, Section, choice_label
 
 MONTH_CHOICES = list(MONTHS.items())
@@ -100,7 +99,6 @@ class BridgeOffer(Provenance):
         help_text=_("Lessons, visits, board and lodging...: plain text."),
     )
 
-    objects = ContentQuerySet.as_manager()
     college_path = "section__institution"
 
     class Meta:
