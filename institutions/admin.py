@@ -60,17 +60,9 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 class EditorScopedMixin(CollegeScopedAdminMixin):
-    """A content admin or inline: the rows of the colleges the user edits;
-    ``superuser_fields`` are read-only for anyone but a superuser."""
+    """A content admin or inline: the rows of the colleges the user edits."""
 
     scope_role = EDITOR
-    superuser_fields = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += [f for f in self.superuser_fields if f not in fields]
-        return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -203,9 +195,6 @@ class InstitutionAdmin(ProvenanceAdmin):
         FormerNameInline,
     ]
     readonly_fields = ("source_document", "updated_at")
-    # Who is told of inquiries, whether and where the college is listed and
-    # its address are the superuser's to decide.
-    superuser_fields = ("slug", "is_published", "order", "admissions_emails")
     fieldsets = (
         (None, {"fields": ("slug", "short_name")}),
         texts_fieldset(Institution),
@@ -214,6 +203,14 @@ class InstitutionAdmin(ProvenanceAdmin):
         (_("Inquiries"), {"fields": ("admissions_emails",)}),
         (_("Review of the Chinese"), {"fields": ("zh_origin", "zh_review")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Who is told of inquiries, whether and where the college is
+            # listed and its address are the superuser's to decide.
+            fields += ["slug", "is_published", "order", "admissions_emails"]
+        return fields
 
     def get_queryset(self, request):
         waiting = Q(sections__zh_origin=Origin.TRANSLATION) & ~Q(

@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import PlainTextField, Provenance, Section, choice_label
 
-MONTH_CHOICES = list(MONTHS.items())
-
 
 def list_of(words):
     """Words as one list: "March, April" or "三月、四月"."""

@@ -2,9 +2,10 @@
 only on a Chinese Bridge section."""
 
 from django import forms
+from django.utils.dates import MONTHS
 from modeltranslation.admin import TranslationStackedInline
 
-from .bridge import MONTH_CHOICES, BridgeOffer
+from .bridge import BridgeOffer
 from .models import Section
 
 
@@ -12,7 +13,7 @@ class BridgeOfferForm(forms.ModelForm):
     months = forms.TypedMultipleChoiceField(
         label=BridgeOffer._meta.get_field("months").verbose_name,
         help_text=BridgeOffer._meta.get_field("months").help_text,
-        choices=MONTH_CHOICES,
+        choices=MONTHS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
