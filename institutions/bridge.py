@@ -21,6 +21,10 @@ def list_of(words):
     return pgettext("list separator", ", ").join(str(w) for w in words)
 
 
+AGES = [MinValueValidator(5), MaxValueValidator(99)]
+GROUP_SIZES = [MinValueValidator(1), MaxValueValidator(500)]
+
+
 def range_text(low, high, *, both, low_only, high_only):
     """A range of which either end may be unknown, in words."""
     if low is not None and high is not None:
@@ -61,28 +65,16 @@ class BridgeOffer(Provenance):
         help_text=_("The months in which a delegation can come."),
     )
     min_age = models.PositiveSmallIntegerField(
-        _("youngest participant's age"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(5), MaxValueValidator(99)],
+        _("youngest participant's age"), null=True, blank=True, validators=AGES
     )
     max_age = models.PositiveSmallIntegerField(
-        _("oldest participant's age"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(5), MaxValueValidator(99)],
+        _("oldest participant's age"), null=True, blank=True, validators=AGES
     )
     min_group = models.PositiveSmallIntegerField(
-        _("smallest group"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        _("smallest group"), null=True, blank=True, validators=GROUP_SIZES
     )
     max_group = models.PositiveSmallIntegerField(
-        _("largest group"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        _("largest group"), null=True, blank=True, validators=GROUP_SIZES
     )
     price_per_person = models.PositiveIntegerField(
         _("price per person (yuan)"),
