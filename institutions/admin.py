@@ -1,11 +1,6 @@
-"""The colleges' pages in the admin, kept by each college's editors.
-
-Every admin here is scoped to the colleges the user is an editor of
-(``CollegeScopedAdminMixin`` with ``scope_role = "editor"``, see
-``applications/scoping.py``): another college's row is a 404. A text's
-English and Chinese are edited side by side, one row per text, and each
-text says where it came from and whether its Chinese has been reviewed.
-"""
+"""The colleges' content in the admin, each admin scoped to the colleges the
+user is an editor of (``applications/scoping.py``): another college's row is
+a 404. A text's English and Chinese are edited side by side."""
 
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -19,6 +14,7 @@ from modeltranslation.translator import translator
 
 from applications.scoping import EDITOR, CollegeScopedAdminMixin
 
+from .bridge_admin import BridgeOfferInline
 from .models import (
     Fact,
     FormerName,
@@ -33,24 +29,18 @@ from .models import (
     Signatory,
 )
 
-PROVENANCE_FIELDS = ("source_document", "en_origin", "zh_origin", "zh_review")
-SIDE_BY_SIDE_CSS = "institutions/side_by_side.css"
 LANGUAGE_LABELS = {"en": _("%(field)s (English)"), "zh-hans": _("%(field)s (Chinese)")}
 
 
-def side_by_side(*names):
-    """Fieldset rows: each text's English beside its Chinese."""
-    return tuple((f"{name}_en", f"{name}_zh_hans") for name in names)
-
-
 def texts_fieldset(model):
-    """The fieldset of a model's translated texts, in both languages, in
-    the order of the model's fields."""
+    """A model's translated texts in the order of its fields, one row each:
+    the English beside the Chinese."""
     order = [field.name for field in model._meta.get_fields()]
     names = sorted(translator.get_options_for_model(model).fields, key=order.index)
+    rows = tuple((f"{name}_en", f"{name}_zh_hans") for name in names)
     return (
         _("Texts in English and Chinese"),
-        {"fields": side_by_side(*names), "classes": ("side-by-side",)},
+        {"fields": rows, "classes": ("side-by-side",)},
     )
 
 
@@ -70,17 +60,9 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 class EditorScopedMixin(CollegeScopedAdminMixin):
-    """A content admin or inline: the rows of the colleges the user edits;
-    ``superuser_fields`` are read-only for anyone but a superuser."""
+    """A content admin or inline: the rows of the colleges the user edits."""
 
     scope_role = EDITOR
-    superuser_fields = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += [f for f in self.superuser_fields if f not in fields]
-        return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -93,12 +75,15 @@ class EditorScopedMixin(CollegeScopedAdminMixin):
 
 
 class ContentAdmin(EditorScopedMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     class Media:
-        css = {"all": [SIDE_BY_SIDE_CSS]}
+        css = {"all": ["institutions/side_by_side.css"]}
 
 
 class ContentInline(EditorScopedMixin, admin.TabularInline):
     extra = 0
+    show_change_link = True  # to the row's own page, where there is one
 
 
 class ProvenanceAdmin(ContentAdmin):
@@ -152,7 +137,6 @@ class ProvenanceAdmin(ContentAdmin):
 class FormerNameInline(ContentInline):
     model = FormerName
     fields = ("name", "language", "until", "order")
-    show_change_link = True  # its note, in both languages
 
 
 class SectionInline(ContentInline):
@@ -161,7 +145,6 @@ class SectionInline(ContentInline):
     model = Section
     fields = ("kind", "title", "zh_review", "is_published")
     readonly_fields = fields
-    show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False  # a section's text is written on the section's page
@@ -170,21 +153,18 @@ class SectionInline(ContentInline):
 class FactInline(ContentInline):
     model = Fact
     fields = ("kind", "label_en", "value_en", "value_zh_hans", "order")
-    show_change_link = True
     classes = ["collapse"]
 
 
 class SchoolInline(ContentInline):
     model = School
     fields = ("name_en", "name_zh_hans", "order")
-    show_change_link = True
     classes = ["collapse"]
 
 
 class ProgrammeInline(ContentInline):
     model = Programme
     fields = ("name_en", "name_zh_hans", "kind", "order")
-    show_change_link = True
     classes = ["collapse"]
 
 
@@ -215,10 +195,6 @@ class InstitutionAdmin(ProvenanceAdmin):
         FormerNameInline,
     ]
     readonly_fields = ("source_document", "updated_at")
-    # Who is told of inquiries, whether and where the college is listed and
-    # its address are the superuser's to decide.
-    superuser_fields = ("slug", "is_published", "order", "admissions_emails")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("slug", "short_name")}),
         texts_fieldset(Institution),
@@ -227,6 +203,14 @@ class InstitutionAdmin(ProvenanceAdmin):
         (_("Inquiries"), {"fields": ("admissions_emails",)}),
         (_("Review of the Chinese"), {"fields": ("zh_origin", "zh_review")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Who is told of inquiries, whether and where the college is
+            # listed and its address are the superuser's to decide.
+            fields += ["slug", "is_published", "order", "admissions_emails"]
+        return fields
 
     def get_queryset(self, request):
         waiting = Q(sections__zh_origin=Origin.TRANSLATION) & ~Q(
@@ -270,8 +254,7 @@ class SignatoryInline(ContentInline):
 
 
 class TextAdmin(ProvenanceAdmin):
-    """A college's text with its college, its texts side by side and its
-    review."""
+    """A college's text: its college, its texts side by side, its review."""
 
     list_select_related = ("institution",)
     list_filter = ("institution", ReviewFilter)
@@ -282,7 +265,8 @@ class TextAdmin(ProvenanceAdmin):
         fieldsets = [(None, {"fields": self.fields_before}), texts_fieldset(self.model)]
         if self.fields_after:
             fieldsets.append((None, {"fields": self.fields_after}))
-        fieldsets.append((_("Source and review"), {"fields": PROVENANCE_FIELDS}))
+        provenance = ("source_document", "en_origin", "zh_origin", "zh_review")
+        fieldsets.append((_("Source and review"), {"fields": provenance}))
         return fieldsets
 
 
@@ -297,7 +281,7 @@ class SectionAdmin(TextAdmin):
     )
     list_filter = ("institution", "kind", ReviewFilter, "is_published")
     search_fields = ("title_en", "title_zh_hans", "body_en", "body_zh_hans")
-    inlines = [SignatoryInline]
+    inlines = [SignatoryInline, BridgeOfferInline]
     fields_before = ("institution", "kind", "is_published")
 
 
@@ -374,12 +358,5 @@ class ScholarshipAdmin(TextAdmin):
     list_display = ("name", "institution", "provider", "deadline", "review_state")
     list_filter = ("provider", "institution", ReviewFilter)
     search_fields = ("name_en", "name_zh_hans")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields_before = ("institution", "provider")
     fields_after = ("deadline", "link", "order")
-
-
-# The Chinese Bridge offer lives in its own module (bridge_admin.py).
-from .bridge_admin import BridgeOfferInline  # noqa: E402
-
-SectionAdmin.inlines = [*SectionAdmin.inlines, BridgeOfferInline]

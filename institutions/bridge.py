@@ -13,15 +13,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .changes import ContentQuerySet
 from .models import PlainTextField, Provenance, Section, choice_label
-
-MONTH_CHOICES = list(MONTHS.items())
 
 
 def list_of(words):
     """Words as one list: "March, April" or "三月、四月"."""
     return pgettext("list separator", ", ").join(str(w) for w in words)
+
+
+AGES = [MinValueValidator(5), MaxValueValidator(99)]
+GROUP_SIZES = [MinValueValidator(1), MaxValueValidator(500)]
 
 
 def range_text(low, high, *, both, low_only, high_only):
@@ -64,28 +65,16 @@ class BridgeOffer(Provenance):
         help_text=_("The months in which a delegation can come."),
     )
     min_age = models.PositiveSmallIntegerField(
-        _("youngest participant's age"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(5), MaxValueValidator(99)],
+        _("youngest participant's age"), null=True, blank=True, validators=AGES
     )
     max_age = models.PositiveSmallIntegerField(
-        _("oldest participant's age"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(5), MaxValueValidator(99)],
+        _("oldest participant's age"), null=True, blank=True, validators=AGES
     )
     min_group = models.PositiveSmallIntegerField(
-        _("smallest group"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        _("smallest group"), null=True, blank=True, validators=GROUP_SIZES
     )
     max_group = models.PositiveSmallIntegerField(
-        _("largest group"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        _("largest group"), null=True, blank=True, validators=GROUP_SIZES
     )
     price_per_person = models.PositiveIntegerField(
         _("price per person (yuan)"),
@@ -100,7 +89,6 @@ class BridgeOffer(Provenance):
         help_text=_("Lessons, visits, board and lodging...: plain text."),
     )
 
-    objects = ContentQuerySet.as_manager()
     college_path = "section__institution"
 
     class Meta:

@@ -1,13 +1,11 @@
-"""The Chinese Bridge offer, edited inside its section in the admin.
-
-Imported at the end of ``admin.py``, which adds the inline to the section's
-admin; it shows only on a Chinese Bridge section.
-"""
+"""The Chinese Bridge offer, edited inside its section in the admin; it shows
+only on a Chinese Bridge section."""
 
 from django import forms
+from django.utils.dates import MONTHS
 from modeltranslation.admin import TranslationStackedInline
 
-from .bridge import MONTH_CHOICES, BridgeOffer
+from .bridge import BridgeOffer
 from .models import Section
 
 
@@ -15,7 +13,7 @@ class BridgeOfferForm(forms.ModelForm):
     months = forms.TypedMultipleChoiceField(
         label=BridgeOffer._meta.get_field("months").verbose_name,
         help_text=BridgeOffer._meta.get_field("months").help_text,
-        choices=MONTH_CHOICES,
+        choices=MONTHS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -31,7 +29,6 @@ class BridgeOfferInline(TranslationStackedInline):
     form = BridgeOfferForm
     extra = 1
     max_num = 1
-    can_delete = True
     fields = (
         "mode",
         "usual_days",
@@ -51,19 +48,17 @@ class BridgeOfferInline(TranslationStackedInline):
     # section) nothing is offered to add, and rows stay visible.
     @staticmethod
     def _applies(obj):
-        return obj is not None and obj.kind == Section.Kind.CHINESE_BRIDGE
+        return obj is None or obj.kind == Section.Kind.CHINESE_BRIDGE
 
     def has_add_permission(self, request, obj=None):
-        return self._applies(obj) and super().has_add_permission(request, obj)
+        applies = obj is not None and self._applies(obj)
+        return applies and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        allowed = obj is None or self._applies(obj)
-        return allowed and super().has_change_permission(request, obj)
+        return self._applies(obj) and super().has_change_permission(request, obj)
 
     def has_view_permission(self, request, obj=None):
-        allowed = obj is None or self._applies(obj)
-        return allowed and super().has_view_permission(request, obj)
+        return self._applies(obj) and super().has_view_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = obj is None or self._applies(obj)
-        return allowed and super().has_delete_permission(request, obj)
+        return self._applies(obj) and super().has_delete_permission(request, obj)

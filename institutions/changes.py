@@ -1,12 +1,8 @@
-"""Every change to a college's content is a change of the college.
-
-A college's ``updated_at`` keys its cached card on the home page, and the
-pages cache starts a new generation (``portal.pagecache``), whenever the
-college, its facts, sections, signatories, schools, programmes or former
-names are saved or deleted (the admin, ``load_seeds``: the signals below) or
-changed with ``QuerySet.update()`` (``ContentQuerySet``, which Django's own
-``bulk_update`` goes through too). ``bulk_create`` and raw SQL are not seen.
-"""
+"""Every change to a college's content is a change of the college: its
+``updated_at`` (which keys its cached home-page card) moves on and the page
+cache starts a new generation. Saves and deletes are seen by the signals
+below, ``update()`` and ``bulk_update`` by ``ContentQuerySet``; ``bulk_create``
+and raw SQL are not seen."""
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -31,8 +27,7 @@ class ContentQuerySet(models.QuerySet):
     colleges of the rows it changes."""
 
     def for_staff(self, user):
-        """The rows that ``user`` may see and edit in the admin: those of the
-        colleges the user is an editor of (``applications.scoping``)."""
+        """The rows ``user`` may edit: those of the colleges they edit."""
         from applications.scoping import content_for
 
         return content_for(user, self)

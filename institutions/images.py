@@ -1,18 +1,13 @@
-"""Uploaded images: checking them, storing them clean, and the resized WebP
-renditions pages use.
-
-An upload is stored only as a fresh copy of its pixels: no EXIF (camera,
-GPS position, time), no comments, no XMP, no embedded colour profile (the
-colours are converted to sRGB first), under a random name rather than the
-one it had on someone's computer. Animated images keep their first frame,
-the one pages show.
-"""
+"""Uploaded images: checking them, storing them clean (a fresh copy of the
+first frame's pixels in sRGB, without metadata, under a random name), and the
+resized WebP renditions pages use."""
 
 import hashlib
 import io
 import logging
 import uuid
 import warnings
+from collections import namedtuple
 
 from django import forms
 from django.conf import settings
@@ -27,7 +22,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# The accepted formats, and the extension of a stored copy.
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 # A decompression bomb guard: a tiny file may still claim a huge canvas.
 MAX_PIXELS = 40_000_000
@@ -97,7 +92,7 @@ def validate_image_upload(field_file):
         raise _not_an_image() from None
     finally:
         field_file.seek(0)
-    if image_format not in ALLOWED_FORMATS:
+    if image_format not in EXTENSIONS:
         raise ValidationError(
             _(
                 "Images in %(format)s format are not accepted. "
@@ -125,7 +120,7 @@ def clean_copy(file):
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(file) as source:
             image_format = source.format
-            if image_format not in ALLOWED_FORMATS:
+            if image_format not in EXTENSIONS:
                 raise ValueError(f"{image_format} is not an accepted format")
             source.seek(0)  # the first frame of an animation
             image = ImageOps.exif_transpose(source)
@@ -142,12 +137,7 @@ def clean_copy(file):
         except (ImageCms.PyCMSError, OSError, ValueError):
             logger.warning("An upload's colour profile could not be applied")
     image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
-    options = {
-        "JPEG": {"quality": 90},
-        "WEBP": {"quality": 90},
-        "PNG": {},
-        "GIF": {},
-    }[image_format]
+    options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
     if image_format == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
         image = image.convert("RGB")
     out = io.BytesIO()
@@ -182,9 +172,7 @@ class CleanImageField(models.ImageField):
         return super().formfield(**{"form_class": ImageUploadFormField, **kwargs})
 
 
-class Rendition:
-    def __init__(self, url, width, height):
-        self.url, self.width, self.height = url, width, height
+Rendition = namedtuple("Rendition", "url width height")
 
 
 def rendition(field_file, width, height=None):

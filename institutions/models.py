@@ -16,6 +16,7 @@ from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 from .changes import ContentQuerySet
 from .images import CleanImageField, validate_image_upload
@@ -23,12 +24,8 @@ from .sources import source_names
 
 
 def choice_label(choices, value):
-    """What ``get_FOO_display()`` shows for ``value`` of these ``choices``.
-
-    Django builds a dictionary of every choice on each call, hashing each
-    lazy label (a translation apiece); a college page called it a dozen
-    times.
-    """
+    """What ``get_FOO_display()`` shows, without the dictionary of every lazy
+    label (a translation apiece) that Django builds on each call."""
     try:
         return choices(value).label
     except ValueError:
@@ -67,7 +64,7 @@ class Origin(models.TextChoices):
 
 
 class Seeded(models.Model):
-    """A row that ``load_seeds`` may have written.
+    """A row of a college's content that ``load_seeds`` may have written.
 
     ``seed_fingerprint`` is a digest of the values the loader last wrote. When
     the row's current values no longer match it, staff have edited the row in
@@ -77,12 +74,28 @@ class Seeded(models.Model):
     seed_key = models.CharField(max_length=100, blank=True, editable=False)
     seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
+    objects = ContentQuerySet.as_manager()
+    college_path = "institution"  # how changes.py finds the row's college
+
     class Meta:
         abstract = True
 
     def fingerprint(self, fields):
         values = [str(getattr(self, name)) for name in sorted(fields)]
         return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+
+
+class Listed(models.Model):
+    """A named row of a college's list, in the order staff give it."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class ReviewState(models.TextChoices):
@@ -129,9 +142,11 @@ class Provenance(Seeded):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        english = self.english_fields()
-        if update_fields is not None:
-            english = [name for name in english if name in update_fields]
+        english = [
+            f"{name}_en"
+            for name in translator.get_options_for_model(type(self)).fields
+            if update_fields is None or f"{name}_en" in update_fields
+        ]
         if (
             self.pk is not None
             and english
@@ -159,14 +174,6 @@ class Provenance(Seeded):
     @property
     def source_documents(self):
         return source_names(self.source)
-
-    @classmethod
-    def english_fields(cls):
-        """The English columns of the model's translated texts."""
-        from modeltranslation.translator import translator
-
-        names = translator.get_options_for_model(cls).fields
-        return sorted(f"{name}_en" for name in names)
 
 
 class InstitutionQuerySet(ContentQuerySet):
@@ -292,7 +299,7 @@ class Institution(Provenance):
         return [a.strip() for a in self.admissions_emails.split(",") if a.strip()]
 
 
-class FormerName(Seeded):
+class FormerName(Listed, Seeded):
     class Language(models.TextChoices):
         EN = "en", _("English")
         ZH = "zh-hans", _("Chinese")
@@ -304,18 +311,10 @@ class FormerName(Seeded):
     language = models.CharField(_("language"), max_length=10, choices=Language)
     until = models.PositiveSmallIntegerField(_("in use until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("former name")
         verbose_name_plural = _("former names")
-
-    def __str__(self):
-        return self.name
 
 
 class Section(Provenance):
@@ -337,9 +336,6 @@ class Section(Provenance):
         _("text"), help_text=_("Plain text; paragraphs separated by a blank line.")
     )
     is_published = models.BooleanField(_("published"), default=True)
-
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
 
     class Meta:
         verbose_name = _("section")
@@ -369,10 +365,6 @@ class Section(Provenance):
         return self.kind.replace("_", "-")
 
     @property
-    def position(self):
-        return self.Kind.values.index(self.kind)
-
-    @property
     def kind_label(self):
         return choice_label(self.Kind, self.kind)
 
@@ -393,30 +385,24 @@ class Section(Provenance):
 
 def in_contract_order(sections):
     """Sections in the order of their kinds, as the contract lists them."""
-    return sorted(sections, key=lambda section: section.position)
+    return sorted(sections, key=lambda s: Section.Kind.values.index(s.kind))
 
 
-class Signatory(Seeded):
+class Signatory(Listed, Seeded):
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="signatories"
     )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
     college_path = "section__institution"
 
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
 
-    def __str__(self):
-        return self.name
 
-
-class Fact(Provenance):
+class Fact(Listed, Provenance):
     """A key fact that a reader scans: founded, students, majors..."""
 
     class Kind(models.TextChoices):
@@ -445,13 +431,8 @@ class Fact(Provenance):
         _("label"), max_length=100, blank=True, help_text=_("Only for “Other”.")
     )
     value = models.CharField(_("value"), max_length=300)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("key fact")
         verbose_name_plural = _("key facts")
 
@@ -463,34 +444,22 @@ class Fact(Provenance):
         return self.label or choice_label(self.Kind, self.kind)
 
 
-class School(Provenance):
+class School(Listed, Provenance):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="schools"
     )
     name = models.CharField(_("name"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("school")
         verbose_name_plural = _("schools")
 
-    def __str__(self):
-        return self.name
-
-
-def _hsk_label(level):
-    return gettext("HSK level %(level)d") % {"level": level}
-
 
 # Lazy: the choices are built once, at import, and shown in either language.
-hsk_label = lazy(_hsk_label, str)
+hsk_label = lazy(lambda level: gettext("HSK level %(level)d") % {"level": level}, str)
 
 
-class Scholarship(Provenance):
+class Scholarship(Listed, Provenance):
     """Money towards a student's costs: the government's (CSC), a province's
     or a college's own. One without a college is national or provincial and
     may apply to programmes of any college."""
@@ -519,25 +488,17 @@ class Scholarship(Provenance):
     )
     deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
     link = models.URLField(_("link"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("scholarship")
         verbose_name_plural = _("scholarships")
-
-    def __str__(self):
-        return self.name
 
     @property
     def provider_label(self):
         return choice_label(self.Provider, self.provider)
 
 
-class Programme(Provenance):
+class Programme(Listed, Provenance):
     class Kind(models.TextChoices):
         """The level of a programme: what a student abroad chooses between;
         the directory and the programme search filter by it."""
@@ -650,13 +611,8 @@ class Programme(Provenance):
         related_name="programmes",
         verbose_name=_("scholarships"),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ContentQuerySet.as_manager()
-    college_path = "institution"
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(Listed.Meta):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         indexes = [
@@ -678,9 +634,6 @@ class Programme(Provenance):
                 fields=["institution", "slug"], name="programme_slug_per_college"
             ),
         ]
-
-    def __str__(self):
-        return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -764,7 +717,6 @@ class Intake(Seeded):
         help_text=_("Entered and shown in Beijing time (UTC+8)."),
     )
 
-    objects = ContentQuerySet.as_manager()
     college_path = "programme__institution"
 
     class Meta:

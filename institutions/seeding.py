@@ -251,27 +251,20 @@ class Loader:
                     raise SeedError(f"{slug}: {obj} names an unknown scholarship")
                 obj.scholarships.set(found)
 
-        self.children(
-            FormerName,
-            data.get("former_names", []),
-            former_name,
-            institution=college,
-        )
-        self.children(Fact, data.get("facts", []), fact, institution=college)
-        self.children(School, data.get("schools", []), named, institution=college)
-        self.children(
-            Scholarship,
-            data.get("scholarships", []),
-            scholarship,
-            institution=college,
-        )
-        self.children(
-            Programme,
-            data.get("programmes", []),
-            programme,
-            after=programme_links,
-            institution=college,
-        )
+        def signatory(position, person):
+            names = bilingual(person, "name", required=True)
+            values = {**names, **bilingual(person, "role")}
+            return slugify(names["name_en"])[:100], values
+
+        for model, key, build, after in (
+            (FormerName, "former_names", former_name, None),
+            (Fact, "facts", fact, None),
+            (School, "schools", named, None),
+            (Scholarship, "scholarships", scholarship, None),
+            (Programme, "programmes", programme, programme_links),
+        ):
+            items = data.get(key, [])
+            self.children(model, items, build, after=after, institution=college)
 
         for item in data.get("sections", []):
             kind = item.get("kind")
@@ -286,20 +279,8 @@ class Loader:
                     **provenance(item),
                 },
             )
-
-            def signatory(position, person):
-                names = bilingual(person, "name", required=True)
-                return slugify(names["name_en"])[:100], {
-                    **names,
-                    **bilingual(person, "role"),
-                }
-
-            self.children(
-                Signatory,
-                item.get("signatories", []),
-                signatory,
-                section=section,
-            )
+            signatories = item.get("signatories", [])
+            self.children(Signatory, signatories, signatory, section=section)
             if "bridge_offer" in item:
                 self.load_bridge_offer(slug, section, item["bridge_offer"])
         return college
@@ -366,15 +347,11 @@ def programme_details(item, slug):
     return values
 
 
-def seed_files(directory=None):
-    return sorted(Path(directory or SEEDS_DIR).glob("*.toml"))
-
-
 def load_seeds(directory=None, *, overwrite=False):
     """Load every ``*.toml`` of the seeds directory; return the report."""
     loader = Loader(overwrite=overwrite)
     with transaction.atomic():
-        for path in seed_files(directory):
+        for path in sorted(Path(directory or SEEDS_DIR).glob("*.toml")):
             with path.open("rb") as fh:
                 try:
                     data = tomllib.load(fh)

@@ -1,10 +1,5 @@
-"""The source documents of seeds/source/, named in words.
-
-A text's ``source`` holds the file names it came from (``"003_....txt"``, or
-several separated by commas), which is how the seeds name them. Staff read
-what the document is instead: the college, the page and, where the document
-says, its year.
-"""
+"""The source documents of seeds/source/, named in words for staff: a text's
+``source`` holds the file names it came from, separated by commas."""
 
 from django.utils.translation import gettext_lazy as _
 

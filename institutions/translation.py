@@ -1,4 +1,4 @@
-from modeltranslation.translator import TranslationOptions, register
+from modeltranslation.translator import translator
 
 from .bridge import BridgeOffer
 from .models import (
@@ -12,49 +12,20 @@ from .models import (
     Signatory,
 )
 
+# The texts of each model that are written in English and in Chinese.
+TRANSLATED = {
+    Institution: ("name", "province", "city", "summary", "name_note"),
+    FormerName: ("note",),
+    Section: ("title", "body"),
+    Signatory: ("name", "role"),
+    Fact: ("label", "value"),
+    School: ("name",),
+    Programme: ("name", "description", "prior_education"),
+    Scholarship: ("name", "covers"),
+    BridgeOffer: ("includes",),
+}
 
-@register(Institution)
-class InstitutionTranslation(TranslationOptions):
-    fields = ("name", "province", "city", "summary", "name_note")
-    required_languages = ("en",)
-
-
-@register(FormerName)
-class FormerNameTranslation(TranslationOptions):
-    fields = ("note",)
-
-
-@register(Section)
-class SectionTranslation(TranslationOptions):
-    fields = ("title", "body")
-    required_languages = ("en",)
-
-
-@register(Signatory)
-class SignatoryTranslation(TranslationOptions):
-    fields = ("name", "role")
-
-
-@register(Fact)
-class FactTranslation(TranslationOptions):
-    fields = ("label", "value")
-
-
-@register(School)
-class SchoolTranslation(TranslationOptions):
-    fields = ("name",)
-
-
-@register(Programme)
-class ProgrammeTranslation(TranslationOptions):
-    fields = ("name", "description", "prior_education")
-
-
-@register(Scholarship)
-class ScholarshipTranslation(TranslationOptions):
-    fields = ("name", "covers")
-
-
-@register(BridgeOffer)
-class BridgeOfferTranslation(TranslationOptions):
-    fields = ("includes",)
+for model, fields in TRANSLATED.items():
+    # A college and its sections cannot do without their English.
+    options = {"required_languages": ("en",)} if model in (Institution, Section) else {}
+    translator.register(model, fields=fields, **options)

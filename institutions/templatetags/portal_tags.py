@@ -1,7 +1,6 @@
 import zlib
 
 from django import template
-from django.utils.html import format_html
 
 from institutions.images import rendition
 
@@ -11,22 +10,11 @@ register = template.Library()
 LOGO_COLOURS = ["#8a1c1c", "#0b5563", "#3d4f8f", "#6a3d7a", "#7a4a00", "#245c2a"]
 
 
-@register.simple_tag
+@register.inclusion_tag("institutions/_image.html")
 def image(field_file, width, height=None, alt="", css_class="", loading="lazy"):
     """An <img> of a WebP rendition sized for where it is shown, or nothing."""
     made = rendition(field_file, int(width), int(height) if height else None)
-    if made is None:
-        return ""
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}" '
-        'decoding="async">',
-        made.url,
-        made.width,
-        made.height,
-        alt,
-        css_class,
-        loading,
-    )
+    return {"made": made, "alt": alt, "css_class": css_class, "loading": loading}
 
 
 @register.inclusion_tag("institutions/_logo.html")
@@ -43,11 +31,6 @@ def logo(institution, size=64, loading="lazy"):
         "initials": institution.initials,
         "loading": loading,
     }
-
-
-@register.filter
-def paragraphs(text):
-    return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
 
 @register.filter
