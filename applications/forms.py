@@ -477,12 +477,9 @@ class InquiryForm(forms.ModelForm):
         return any(e.code == "trap" for e in self.non_field_errors().as_data())
 
     def save(self, commit=True):
-        inquiry = super().save(commit=False)
-        inquiry.programme = self.cleaned_data.get("program")
-        inquiry.phone_apps = ",".join(self.cleaned_data.get("phone_apps", []))
-        if commit:
-            inquiry.save()
-        return inquiry
+        self.instance.programme = self.cleaned_data.get("program")
+        self.instance.phone_apps = ",".join(self.cleaned_data.get("phone_apps", []))
+        return super().save(commit)
 
 
 class StatusLookupForm(forms.Form):

@@ -53,8 +53,6 @@ STATUS_COOKIE_SALT = "applications.inquiry-status"
 STATUS_COOKIE_MAX_AGE = 30 * 60
 ANSWER_SENT_COOKIE = "inquiry_answer_sent"
 
-# Which kinds each conditional field of the form belongs to (the template
-# and static/js/inquiry.js show a field only when it applies).
 CONDITIONAL = {
     "program": " ".join(PROGRAM_KINDS),
     "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
