@@ -37,28 +37,20 @@ MAX_RETRY_DELAY = 6 * 3600
 SENT, FAILED, BUSY = "sent", "failed", "busy"
 
 
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
 def _context(inquiry, message=None):
     # The status page fills the reference in; the e-mail address is never in
     # a URL (logs, browser history).
-    status = (
-        reverse("applications:status")
-        + "?"
-        + urlencode({"reference": inquiry.reference})
-    )
+    status = reverse("applications:status")
+    query = urlencode({"reference": inquiry.reference})
     admin = reverse("admin:applications_inquiry_change", args=[inquiry.pk])
     return {
         "inquiry": inquiry,
         "message": message,
         "institution": inquiry.institution,
         "intake": describe_intake(inquiry.intake),
-        "site_url": settings.SITE_URL,
-        "status_url": _absolute(status),
-        "privacy_url": _absolute(reverse("applications:privacy")),
-        "admin_url": _absolute(admin),
+        "status_url": f"{settings.SITE_URL}{status}?{query}",
+        "privacy_url": settings.SITE_URL + reverse("applications:privacy"),
+        "admin_url": settings.SITE_URL + admin,
     }
 
 
@@ -324,9 +316,10 @@ def schedule_inquiry_mails(inquiry, *, claimed=False):
     transaction.on_commit(lambda: send_inquiry_mails(inquiry, claimed=claimed))
 
 
-def schedule_message_mail(message, *, claimed=True):
-    """Send the message's mail once the transaction that saved it commits."""
-    transaction.on_commit(lambda: deliver_message(message, claimed=claimed))
+def schedule_message_mail(message):
+    """Send the mail of a new message (``claim_new``) once the transaction
+    that saved it commits."""
+    transaction.on_commit(lambda: deliver_message(message, claimed=True))
 
 
 def _due(pending, ignore_delay):
