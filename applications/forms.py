@@ -163,26 +163,20 @@ class ISODateField(forms.DateField):
     """A date as the contract has it and as ``<input type="date">`` sends
     it: 2027-04-12, in ASCII digits, and nothing else."""
 
+    # strptime alone would take 2027-4-1 and digits of other scripts too.
     iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+    input_formats = ["%Y-%m-%d"]
     widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     default_error_messages = {
         "invalid": _("Please give a date such as 2027-04-12 (year, month, day)."),
     }
 
     def to_python(self, value):
-        if isinstance(value, datetime.date):
-            return value
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            if not self.iso.fullmatch(value):
-                raise ValueError
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], "invalid"
-            ) from None
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not self.iso.fullmatch(value):
+                raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        return super().to_python(value)
 
 
 class PublicEmailField(forms.EmailField):

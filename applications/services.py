@@ -41,7 +41,7 @@ def find_duplicate(institution, email, *, before=None):
     )
 
 
-def submit_inquiry(form, *, language=None):
+def submit_inquiry(form):
     """Save the inquiry of a valid ``InquiryForm`` and schedule its mails.
 
     One transaction: the inquiry, with its consent time, language and any
@@ -49,7 +49,7 @@ def submit_inquiry(form, *, language=None):
     after it commits. A possible duplicate is flagged, never dropped.
     """
     known = {code for code, _name in settings.LANGUAGES}
-    language = language or translation.get_language()
+    language = translation.get_language()
     now = timezone.now()
     with transaction.atomic():
         inquiry = form.save(commit=False)
