@@ -28,17 +28,14 @@ MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # What a file is, from its first bytes: never from its name or the type the
 # browser claims.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
+SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-# -- templates ----------------------------------------------------------------
 
 
 def templates_for(inquiry):
@@ -47,17 +44,6 @@ def templates_for(inquiry):
     return ReplyTemplate.objects.filter(
         Q(institution=inquiry.institution_id) | Q(institution__isnull=True)
     ).order_by("institution", "purpose", "title")
-
-
-def placeholders(inquiry, officer):
-    programme = inquiry.programme.name if inquiry.programme_id else ""
-    return {
-        "name": inquiry.full_name,
-        "reference": inquiry.reference,
-        "programme": programme,
-        "college": inquiry.institution.name,
-        "officer": display_name(officer),
-    }
 
 
 def render_template(template, inquiry, officer):
@@ -78,34 +64,40 @@ def render_template(template, inquiry, officer):
             % {"language": inquiry.language_label},
             code="template_language_missing",
         )
-    values = placeholders(inquiry, officer)
+    values = {
+        "name": inquiry.full_name,
+        "reference": inquiry.reference,
+        "programme": inquiry.programme.name if inquiry.programme_id else "",
+        "college": inquiry.institution.name,
+        "officer": display_name(officer),
+    }
     # Not str.format: "{0}", "{name.attr}" or a lone "{" in a template that
     # an officer typed must not fail or reach into objects.
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-# -- the college writes ---------------------------------------------------------
-
-
-def send_reply(inquiry, body, *, by):
-    """Record the college's message to the applicant and send it once the
-    transaction commits (call inside the transaction that saves the rest)."""
+def _new_message(inquiry, direction, body, author=None):
+    # Its mail is held from the start, for the request that saves it.
     now = timezone.now()
     message = Message(
         inquiry=inquiry,
-        direction=Message.Direction.OUT,
-        author=by,
+        direction=direction,
+        author=author,
         body=body,
         language=inquiry.language,
         created_at=now,
     )
     emails.claim_new(message, now)
     message.save()
-    emails.schedule_message_mail(message)
     return message
 
 
-# -- the applicant writes -------------------------------------------------------
+def send_reply(inquiry, body, *, by):
+    """Record the college's message to the applicant and send it once the
+    transaction commits (call inside the transaction that saves the rest)."""
+    message = _new_message(inquiry, Message.Direction.OUT, body, author=by)
+    emails.schedule_message_mail(message)
+    return message
 
 
 def sniff(upload):
@@ -120,11 +112,9 @@ def sniff(upload):
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    for signature, sniffed, _suffix in SIGNATURES:
-        if head.startswith(signature):
-            content_type = sniffed
-            break
-    else:
+    sniffed = (t for sig, t in SIGNATURES.items() if head.startswith(sig))
+    content_type = next(sniffed, None)
+    if content_type is None:
         raise ValidationError(
             gettext(
                 "“%(name)s” is not a PDF, JPEG or PNG file (whatever its name "
@@ -186,16 +176,7 @@ def record_answer(inquiry, body, files):
     stored = []
     try:
         with transaction.atomic():
-            now = timezone.now()
-            message = Message(
-                inquiry=inquiry,
-                direction=Message.Direction.IN,
-                body=body,
-                language=inquiry.language,
-                created_at=now,
-            )
-            emails.claim_new(message, now)
-            message.save()
+            message = _new_message(inquiry, Message.Direction.IN, body)
             for upload, content_type in files:
                 attachment = Attachment(
                     message=message,

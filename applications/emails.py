@@ -1,11 +1,10 @@
-"""Mail about an inquiry: a confirmation to the applicant, a notice to the college.
+"""Mail about an inquiry and its conversation.
 
-Mail goes out only after the inquiry is committed
-(``schedule_inquiry_mails``), and sending never raises: a failure is written
-on the inquiry (``mail_error``) and ``send_inquiry_mails`` may be called again
+Mail goes out only after its row is committed, and sending never raises: a
+failure is written on the row (``mail_error``) and the mail is tried again
 later, from the admin or by ``manage.py send_pending_mail`` (from cron, with a
-growing delay between tries), to send whatever is still unsent. Every sender
-first claims the inquiry's mail, so that no mail goes out twice.
+growing delay). Every sender first claims the row's mail, so that no mail goes
+out twice.
 """
 
 import datetime
@@ -17,7 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .forms import describe_intake
@@ -25,115 +24,154 @@ from .models import Inquiry, Message, StaffMembership
 
 logger = logging.getLogger(__name__)
 
-# The notice to the college is written in both languages: admissions offices
+# The notices to staff are written in both languages: admissions offices
 # have English- and Chinese-reading staff alike.
 STAFF_LANGUAGES = ("en", "zh-hans")
 
-# How long one sender may hold an inquiry's mail: far longer than sending two
-# mails takes (each waits at most EMAIL_TIMEOUT), short enough that a sender
-# killed mid-way delays the mail by minutes only.
+# How long one sender may hold a mail: far longer than sending two mails
+# takes (each waits at most EMAIL_TIMEOUT), short enough that a sender killed
+# mid-way delays the mail by minutes only.
 CLAIM_LEASE = datetime.timedelta(minutes=5)
 MAX_RETRY_DELAY = 6 * 3600
 
-
-def _absolute(path):
-    return settings.SITE_URL + path
+SENT, FAILED, BUSY = "sent", "failed", "busy"
 
 
-def _context(inquiry):
+def _context(inquiry, message=None):
+    # The status page fills the reference in; the e-mail address is never in
+    # a URL (logs, browser history).
+    status = reverse("applications:status")
+    query = urlencode({"reference": inquiry.reference})
+    admin = reverse("admin:applications_inquiry_change", args=[inquiry.pk])
     return {
         "inquiry": inquiry,
+        "message": message,
         "institution": inquiry.institution,
         "intake": describe_intake(inquiry.intake),
-        "site_url": settings.SITE_URL,
-        # The status page fills the reference in; the e-mail address is
-        # never in a URL (logs, browser history).
-        "status_url": _absolute(
-            reverse("applications:status")
-            + "?"
-            + urlencode({"reference": inquiry.reference})
-        ),
-        "privacy_url": _absolute(reverse("applications:privacy")),
-        "admin_url": _admin_url(inquiry),
+        "status_url": f"{settings.SITE_URL}{status}?{query}",
+        "privacy_url": settings.SITE_URL + reverse("applications:privacy"),
+        "admin_url": settings.SITE_URL + admin,
     }
 
 
-def _admin_url(inquiry):
-    try:
-        return _absolute(
-            reverse("admin:applications_inquiry_change", args=[inquiry.pk])
-        )
-    except NoReverseMatch:
-        return _absolute("/" + settings.ADMIN_PATH)
+def _render(name, context):
+    """The subject (one line, whatever the template's layout) and the body."""
+    subject = render_to_string(f"applications/mail/{name}_subject.txt", context)
+    body = render_to_string(f"applications/mail/{name}_body.txt", context)
+    return " ".join(subject.split()), body
 
 
-def _subject(template, context):
-    # A subject is one line, whatever the template's layout.
-    return " ".join(render_to_string(template, context).split())
-
-
-def _reply_to_college(inquiry):
-    # The portal's own address is the last resort only: a reply to it (a
-    # request to delete the details) would reach nobody at the college.
-    return notification_recipients(inquiry) or [settings.DEFAULT_FROM_EMAIL]
-
-
-def build_confirmation(inquiry):
-    """The applicant's confirmation, in the language they wrote in."""
+def _to_applicant(inquiry, name, reply_to, message=None):
+    """Mail ``name`` to the applicant, in the language they wrote in."""
     with translation.override(inquiry.language or settings.LANGUAGE_CODE):
-        context = _context(inquiry)
-        subject = _subject("applications/mail/confirmation_subject.txt", context)
-        body = render_to_string("applications/mail/confirmation_body.txt", context)
+        subject, body = _render(name, _context(inquiry, message))
     return EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[inquiry.email],
-        # A reply (a question, a request to delete the details) reaches the
-        # college, not an unread sender address.
-        reply_to=_reply_to_college(inquiry),
+        reply_to=reply_to,
     )
 
 
-def notification_recipients(inquiry):
-    """The college's admissions addresses; failing those, its officers' own
-    addresses (never an editor's only); failing those, the site's ADMINS."""
-    college = inquiry.institution
-    if college.admissions_email_list:
-        # Most colleges have one: the staff query is not even built.
-        return college.admissions_email_list
-    return college_officer_addresses(college) or [
-        address for _name, address in settings.ADMINS
-    ]
-
-
-def build_notification(inquiry):
-    """The notice to the college's admissions office, in English and Chinese."""
-    recipients = notification_recipients(inquiry)
-    if not recipients:
-        raise ValueError(f"{inquiry.institution.slug} has no admissions e-mail address")
+def _to_staff(inquiry, name, recipients, reply_to=None, message=None):
+    """Mail ``name`` to staff, in English and Chinese."""
     subjects, bodies = [], []
     for language in STAFF_LANGUAGES:
         with translation.override(language):
-            context = _context(inquiry)
-            subjects.append(
-                _subject("applications/mail/notification_subject.txt", context)
-            )
-            bodies.append(
-                render_to_string("applications/mail/notification_body.txt", context)
-            )
-    # The same subject twice when the Chinese catalogue lacks a translation.
-    subject = " / ".join(dict.fromkeys(subjects))
-    body = "\n\n----------------------------------------\n\n".join(
-        b.strip() for b in bodies
-    )
+            subject, body = _render(name, _context(inquiry, message))
+        subjects.append(subject)
+        bodies.append(body.strip())
     return EmailMessage(
-        subject=subject,
-        body=body + "\n",
+        # The same subject twice when the Chinese catalogue lacks a translation.
+        subject=" / ".join(dict.fromkeys(subjects)),
+        body="\n\n----------------------------------------\n\n".join(bodies) + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
-        reply_to=[inquiry.email],
+        reply_to=reply_to,
     )
+
+
+def college_officer_addresses(college):
+    """The addresses of the college's active officers (never an editor's only)."""
+    staff = (
+        StaffMembership.objects.filter(
+            institution=college, is_officer=True, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(staff))
+
+
+def _admins():
+    return [address for _name, address in settings.ADMINS]
+
+
+def notification_recipients(inquiry):
+    """The college's admissions addresses; failing those, its officers'
+    addresses; failing those, the site's ADMINS."""
+    college = inquiry.institution
+    # Most colleges have admissions addresses: the staff query is not even built.
+    return (
+        college.admissions_email_list or college_officer_addresses(college) or _admins()
+    )
+
+
+def answer_recipients(inquiry):
+    """The officer the inquiry is assigned to; nobody assigned, the college's
+    officers; failing those, its admissions addresses, then the site's ADMINS."""
+    officer = inquiry.assigned_to
+    if officer is not None and officer.is_active and officer.email:
+        return [officer.email]
+    college = inquiry.institution
+    return (
+        college_officer_addresses(college) or college.admissions_email_list or _admins()
+    )
+
+
+def build_confirmation(inquiry):
+    # A reply (a question, a request to delete the details) reaches the
+    # college; the portal's own address, which nobody reads, is the last resort.
+    reply_to = notification_recipients(inquiry) or [settings.DEFAULT_FROM_EMAIL]
+    return _to_applicant(inquiry, "confirmation", reply_to)
+
+
+def build_notification(inquiry):
+    recipients = notification_recipients(inquiry)
+    if not recipients:
+        raise ValueError(f"{inquiry.institution.slug} has no admissions e-mail address")
+    return _to_staff(inquiry, "notification", recipients, reply_to=[inquiry.email])
+
+
+def build_reply(message):
+    """The college's message to the applicant."""
+    college = message.inquiry.institution
+    reply_to = college.admissions_email_list or college_officer_addresses(college)
+    return _to_applicant(message.inquiry, "reply", reply_to or None, message)
+
+
+def build_answer_notice(message):
+    """The notice that the applicant has answered. It carries none of the
+    applicant's text: the message is read in the admin."""
+    recipients = answer_recipients(message.inquiry)
+    if not recipients:
+        raise ValueError(f"{message.inquiry.institution.slug} has nobody to notify")
+    return _to_staff(message.inquiry, "answer", recipients, message=message)
+
+
+def _build_message_mail(message):
+    if message.direction == message.Direction.OUT:
+        return build_reply(message)
+    return build_answer_notice(message)
+
+
+# (what, sent-at field, build) for each mail of an inquiry, of a message.
+MAILS = (
+    ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
+    ("notification to college", "notification_sent_at", build_notification),
+)
+MESSAGE_MAILS = (("message mail", "sent_at", _build_message_mail),)
 
 
 def _failure(what, exc):
@@ -152,13 +190,10 @@ def retry_delay(attempts):
 
 
 def _claim(obj, now):
-    """Hold the mail of ``obj`` (an inquiry or a message) for this sender;
-    False when another has it.
+    """Hold the mail of ``obj`` for this sender; False when another has it.
 
-    One conditional UPDATE, so that of two senders (the request that saved
-    it, the admin, two overlapping runs of send_pending_mail, on any number
-    of servers) exactly one wins. The claim lapses by itself should its
-    sender die.
+    One conditional UPDATE, so that of any number of senders on any number of
+    servers exactly one wins; the claim lapses by itself should its sender die.
     """
     free = Q(mail_claimed_until__isnull=True) | Q(mail_claimed_until__lt=now)
     claimed = (
@@ -170,53 +205,38 @@ def _claim(obj, now):
 
 
 def claim_new(obj, now):
-    """Hold the mail of an inquiry (or a message) about to be inserted, in
-    the same write.
-
-    Its request sends the mail once it commits (``schedule_inquiry_mails(
-    inquiry, claimed=True)``) without a claim of its own, and no other
-    sender can take the mail in between. Should the request die first, the
-    claim lapses as any other does, and ``send_pending_mail`` sends it.
-    """
+    """Hold the mail of an inquiry or a message about to be inserted, in the
+    same write: no other sender can take it before its request sends it
+    (``claimed=True``) after the commit."""
     obj.mail_claimed_until = now + CLAIM_LEASE
 
 
-SENT, FAILED, BUSY = "sent", "failed", "busy"
-
-
 def send_inquiry_mails(inquiry, *, claimed=False):
-    """Send whichever of the two mails about ``inquiry`` has not been sent yet.
-
-    A mail counts as sent, and its time is recorded, only once the mail
-    server has accepted it; each is recorded before the next is tried, so a
-    later failure cannot make it go out twice. On failure a short message
-    with the time goes in ``mail_error`` (cleared once everything is sent),
-    the failed round is counted and the next automatic try is set later and
-    later (``send_pending_mail``). Never raises. Returns True when nothing
-    is left unsent; False also when another sender is at work on it.
-    ``claimed``: the caller holds the claim (``claim_new``) and ``inquiry``
-    is as it was saved.
-    """
+    """Send whichever mail about ``inquiry`` is unsent; True when none is left.
+    Never raises (see ``deliver``)."""
     return deliver(inquiry, claimed=claimed) == SENT
 
 
-MAILS = (
-    ("confirmation to applicant", "confirmation_sent_at", build_confirmation),
-    ("notification to college", "notification_sent_at", build_notification),
-)
-
-
 def deliver(inquiry, *, claimed=False):
-    """``send_inquiry_mails``, telling apart what happened: ``SENT`` (nothing
-    is left unsent), ``FAILED`` or ``BUSY`` (another sender has the mail)."""
-    return deliver_mails(inquiry, MAILS, claimed=claimed)
+    """Send the unsent mails of an inquiry: ``SENT``, ``FAILED`` or ``BUSY``
+    (another sender has them). ``claimed``: the caller holds the claim
+    (``claim_new``) and ``inquiry`` is as it was saved."""
+    return _deliver(inquiry, MAILS, claimed=claimed)
 
 
-def deliver_mails(obj, mails, *, claimed=False):
-    """Send the unsent ones of ``mails`` (``(what, sent-at field, build)``)
-    about ``obj``, an inquiry or a message: both keep ``mail_error``,
-    ``mail_attempts``, ``mail_retry_at`` and ``mail_claimed_until``, and
-    both are claimed, recorded and retried the same way."""
+def deliver_message(message, *, claimed=False):
+    """Send the mail of one message, as ``deliver`` does an inquiry's."""
+    return _deliver(message, MESSAGE_MAILS, claimed=claimed)
+
+
+def _deliver(obj, mails, *, claimed=False):
+    """Send the unsent ones of ``mails`` about ``obj``, an inquiry or a message.
+
+    A mail counts as sent, and its time is recorded, only once the mail server
+    has accepted it, and before the next is tried, so that a later failure
+    cannot make it go out twice. A failure is written in ``mail_error`` with
+    the time, counted, and tried again later and later.
+    """
     model = type(obj)
     name = f"{model._meta.model_name} {obj.pk}"
     if not claimed:
@@ -251,6 +271,8 @@ def deliver_mails(obj, mails, *, claimed=False):
                 model.objects.filter(pk=obj.pk).update(**{field: getattr(obj, field)})
 
         now = timezone.now()
+        obj.mail_error = ""
+        obj.mail_retry_at = None
         if failures:
             obj.mail_attempts += 1
             stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M %Z")
@@ -259,16 +281,12 @@ def deliver_mails(obj, mails, *, claimed=False):
                 next_try = timezone.localtime(obj.mail_retry_at)
                 plan = f"next try {next_try:%Y-%m-%d %H:%M}"
             else:
-                obj.mail_retry_at = None
                 plan = "no more automatic tries; retry from the admin"
             obj.mail_error = (
                 f"{stamp}: "
                 + "; ".join(failures)
                 + f" (attempt {obj.mail_attempts}, {plan})"
             )
-        else:
-            obj.mail_error = ""
-            obj.mail_retry_at = None
         obj.mail_claimed_until = None
         obj.save(
             update_fields=[
@@ -293,135 +311,45 @@ def deliver_mails(obj, mails, *, claimed=False):
     return FAILED if failures else SENT
 
 
-def pending_mail(*, ignore_delay=False):
-    """Inquiries with a mail still unsent whose next automatic try is due
-    (with ``ignore_delay``, also those waiting out the delay after a
-    failure), oldest first."""
-    pending = Inquiry.objects.filter(
-        Q(confirmation_sent_at__isnull=True) | Q(notification_sent_at__isnull=True),
-        anonymised_at__isnull=True,
-        mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
-    )
-    if not ignore_delay:
-        pending = pending.filter(
-            Q(mail_retry_at__isnull=True) | Q(mail_retry_at__lte=timezone.now())
-        )
-    return pending.order_by("created_at", "pk")
-
-
 def schedule_inquiry_mails(inquiry, *, claimed=False):
-    """Send the mails once the transaction that saved ``inquiry`` commits
-    (``claimed``: see ``claim_new``)."""
+    """Send the mails once the transaction that saved ``inquiry`` commits."""
     transaction.on_commit(lambda: send_inquiry_mails(inquiry, claimed=claimed))
 
 
-# ---------------------------------------------------------------------------
-# The messages of a conversation (applications.correspondence)
+def schedule_message_mail(message):
+    """Send the mail of a new message (``claim_new``) once the transaction
+    that saved it commits."""
+    transaction.on_commit(lambda: deliver_message(message, claimed=True))
 
 
-def college_officer_addresses(college):
-    """The addresses of the college's active officers (never an editor's
-    only)."""
-    staff = (
-        StaffMembership.objects.filter(
-            institution=college, is_officer=True, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted(set(staff))
-
-
-def answer_recipients(inquiry):
-    """Who hears of the applicant's answer: the officer the inquiry is
-    assigned to; nobody assigned, the college's officers; failing those, its
-    admissions addresses, then the site's ADMINS."""
-    officer = inquiry.assigned_to
-    if officer is not None and officer.is_active and officer.email:
-        return [officer.email]
-    return (
-        college_officer_addresses(inquiry.institution)
-        or inquiry.institution.admissions_email_list
-        or [address for _name, address in settings.ADMINS]
-    )
-
-
-def build_reply(message):
-    """The college's message to the applicant, in the applicant's language,
-    from the portal's address; a reply reaches the college's admissions
-    office (or its officers)."""
-    inquiry = message.inquiry
-    college = inquiry.institution
-    with translation.override(inquiry.language or settings.LANGUAGE_CODE):
-        context = {**_context(inquiry), "message": message}
-        subject = _subject("applications/mail/reply_subject.txt", context)
-        body = render_to_string("applications/mail/reply_body.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[inquiry.email],
-        reply_to=college.admissions_email_list
-        or college_officer_addresses(college)
-        or None,
-    )
-
-
-def build_answer_notice(message):
-    """The notice to staff that the applicant has answered, in English and
-    Chinese. It carries no applicant's text: the message is read in the admin."""
-    inquiry = message.inquiry
-    recipients = answer_recipients(inquiry)
-    if not recipients:
-        raise ValueError(f"{inquiry.institution.slug} has nobody to notify")
-    subjects, bodies = [], []
-    for language in STAFF_LANGUAGES:
-        with translation.override(language):
-            context = {**_context(inquiry), "message": message}
-            subjects.append(_subject("applications/mail/answer_subject.txt", context))
-            bodies.append(
-                render_to_string("applications/mail/answer_body.txt", context)
-            )
-    return EmailMessage(
-        subject=" / ".join(dict.fromkeys(subjects)),
-        body="\n\n----------------------------------------\n\n".join(
-            b.strip() for b in bodies
-        )
-        + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-
-
-def _build_message_mail(message):
-    if message.direction == message.Direction.OUT:
-        return build_reply(message)
-    return build_answer_notice(message)
-
-
-MESSAGE_MAILS = (("message mail", "sent_at", _build_message_mail),)
-
-
-def deliver_message(message, *, claimed=False):
-    """Send the mail of one message, with the claim and retries of an
-    inquiry's mail: ``SENT``, ``FAILED`` or ``BUSY``."""
-    return deliver_mails(message, MESSAGE_MAILS, claimed=claimed)
-
-
-def schedule_message_mail(message, *, claimed=True):
-    """Send the message's mail once the transaction that saved it commits."""
-    transaction.on_commit(lambda: deliver_message(message, claimed=claimed))
-
-
-def pending_messages(*, ignore_delay=False):
-    """Messages whose mail is unsent and due, oldest first."""
-    pending = Message.objects.filter(
-        sent_at__isnull=True,
-        inquiry__anonymised_at__isnull=True,
-        mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
-    )
+def _due(pending, ignore_delay):
+    """``pending``, less what waits out the delay after a failure, oldest first."""
     if not ignore_delay:
         pending = pending.filter(
             Q(mail_retry_at__isnull=True) | Q(mail_retry_at__lte=timezone.now())
         )
     return pending.order_by("created_at", "pk")
+
+
+def pending_mail(*, ignore_delay=False):
+    """Inquiries with a mail unsent whose next automatic try is due."""
+    return _due(
+        Inquiry.objects.filter(
+            Q(confirmation_sent_at__isnull=True) | Q(notification_sent_at__isnull=True),
+            anonymised_at__isnull=True,
+            mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
+        ),
+        ignore_delay,
+    )
+
+
+def pending_messages(*, ignore_delay=False):
+    """Messages whose mail is unsent and due."""
+    return _due(
+        Message.objects.filter(
+            sent_at__isnull=True,
+            inquiry__anonymised_at__isnull=True,
+            mail_attempts__lt=settings.MAIL_MAX_ATTEMPTS,
+        ),
+        ignore_delay,
+    )

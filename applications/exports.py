@@ -13,7 +13,9 @@ import re
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from .models import display_name
 
 BOM = "\ufeff"
 # What Excel and LibreOffice treat as the start of a formula.
@@ -30,44 +32,36 @@ def _cell(value):
 
 
 def _when(value):
-    if not value:
-        return ""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _person(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 COLUMNS = [
-    (lambda: _("reference"), lambda i: i.reference),
-    (lambda: _("received"), lambda i: _when(i.created_at)),
-    (lambda: _("college"), lambda i: i.institution),
-    (lambda: _("kind"), lambda i: i.kind_label),
-    (lambda: _("status"), lambda i: i.status_label),
-    (lambda: _("status changed"), lambda i: _when(i.status_changed_at)),
-    (lambda: _("language"), lambda i: i.language_label),
-    (lambda: _("full name"), lambda i: i.full_name),
-    (lambda: _("e-mail"), lambda i: i.email),
-    (lambda: _("nationality"), lambda i: i.nationality.name),
-    (lambda: _("phone"), lambda i: i.phone_international),
-    (lambda: _("messaging apps"), lambda i: i.phone_apps_text),
-    (lambda: _("programme"), lambda i: i.programme or ""),
-    (lambda: _("intake"), lambda i: i.intake),
-    (lambda: _("organisation"), lambda i: i.organization),
-    (lambda: _("group size"), lambda i: i.group_size),
-    (lambda: _("visit from"), lambda i: i.start_date),
-    (lambda: _("visit until"), lambda i: i.end_date),
-    (lambda: _("message"), lambda i: i.message),
-    (lambda: _("assigned to"), lambda i: _person(i.assigned_to)),
+    (_("reference"), lambda i: i.reference),
+    (_("received"), lambda i: _when(i.created_at)),
+    (_("college"), lambda i: i.institution),
+    (_("kind"), lambda i: i.kind_label),
+    (_("status"), lambda i: i.status_label),
+    (_("status changed"), lambda i: _when(i.status_changed_at)),
+    (_("language"), lambda i: i.language_label),
+    (_("full name"), lambda i: i.full_name),
+    (_("e-mail"), lambda i: i.email),
+    (_("nationality"), lambda i: i.nationality.name),
+    (_("phone"), lambda i: i.phone_international),
+    (_("messaging apps"), lambda i: i.phone_apps_text),
+    (_("programme"), lambda i: i.programme),
+    (_("intake"), lambda i: i.intake),
+    (_("organisation"), lambda i: i.organization),
+    (_("group size"), lambda i: i.group_size),
+    (_("visit from"), lambda i: i.start_date),
+    (_("visit until"), lambda i: i.end_date),
+    (_("message"), lambda i: i.message),
+    (_("assigned to"), lambda i: display_name(i.assigned_to)),
     (
-        lambda: _("possible duplicate of"),
+        _("possible duplicate of"),
         lambda i: i.duplicate_of.reference if i.duplicate_of else "",
     ),
-    (lambda: _("privacy consent given"), lambda i: _when(i.consent_at)),
-    (lambda: _("privacy notice version"), lambda i: i.consent_version),
+    (_("privacy consent given"), lambda i: _when(i.consent_at)),
+    (_("privacy notice version"), lambda i: i.consent_version),
 ]
 
 
@@ -75,7 +69,7 @@ def write_inquiries(queryset, out):
     """Write ``queryset`` as CSV rows (header first) to the text stream
     ``out``, in the active language. The caller scopes the queryset."""
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow([header() for header, _value in COLUMNS])
+    writer.writerow([str(header) for header, _value in COLUMNS])
     rows = queryset.select_related(
         "institution", "programme", "assigned_to", "duplicate_of"
     )
@@ -86,10 +80,8 @@ def write_inquiries(queryset, out):
     return count
 
 
-def csv_response(queryset, filename=None):
-    if filename is None:
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"inquiries-{stamp}.csv"
+def csv_response(queryset):
+    filename = f"inquiries-{timezone.localtime():%Y%m%d-%H%M}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)

@@ -46,15 +46,16 @@ def intake_choices(today=None):
     still write then. Values look like ``2026-09``.
     """
     today = today or timezone.localdate()
-    this_month = datetime.date(today.year, today.month, 1)
-    choices = []
-    year = today.year
-    while len(choices) < INTAKE_TERMS_SHOWN:
-        for month in sorted(INTAKE_MONTHS):
-            if datetime.date(year, month, 1) >= this_month:
-                choices.append((f"{year}-{month:02d}", intake_label(year, month)))
-        year += 1
-    return choices[:INTAKE_TERMS_SHOWN]
+    terms = [
+        (year, month)
+        for year in range(today.year, today.year + INTAKE_TERMS_SHOWN)
+        for month in sorted(INTAKE_MONTHS)
+        if (year, month) >= (today.year, today.month)
+    ]
+    return [
+        (f"{year}-{month:02d}", intake_label(year, month))
+        for year, month in terms[:INTAKE_TERMS_SHOWN]
+    ]
 
 
 def intake_label(year, month):
@@ -123,6 +124,9 @@ class PhoneField(PlainTextField):
     """
 
     allowed = re.compile(r"[0-9 +\-.()/]+", re.ASCII)
+    widget = forms.TextInput(
+        attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+    )
     default_error_messages = {
         "invalid": _(
             "Please give the number in international form: a + and the country "
@@ -134,25 +138,17 @@ class PhoneField(PlainTextField):
         ),
     }
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
-            ),
-        )
-        super().__init__(**kwargs)
-
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return ""
-        if not self.allowed.fullmatch(value):
-            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
         if value.startswith("00"):
             value = "+" + value[2:]
-        if not (value.startswith("+") and any(c.isdigit() for c in value)):
+        if not (
+            self.allowed.fullmatch(value)
+            and value.startswith("+")
+            and any(c.isdigit() for c in value)
+        ):
             raise forms.ValidationError(self.error_messages["invalid"], "invalid")
         try:
             number = phonenumbers.parse(value, None)
@@ -167,26 +163,20 @@ class ISODateField(forms.DateField):
     """A date as the contract has it and as ``<input type="date">`` sends
     it: 2027-04-12, in ASCII digits, and nothing else."""
 
+    # strptime alone would take 2027-4-1 and digits of other scripts too.
     iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+    input_formats = ["%Y-%m-%d"]
     widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     default_error_messages = {
         "invalid": _("Please give a date such as 2027-04-12 (year, month, day)."),
     }
 
     def to_python(self, value):
-        if isinstance(value, datetime.date):
-            return value
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            if not self.iso.fullmatch(value):
-                raise ValueError
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], "invalid"
-            ) from None
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not self.iso.fullmatch(value):
+                raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        return super().to_python(value)
 
 
 class PublicEmailField(forms.EmailField):
@@ -236,6 +226,7 @@ class InquiryForm(forms.ModelForm):
     )
     phone = PhoneField(
         label=_("Phone number"),
+        max_length=30,
         required=False,
         help_text=_(
             "Optional. In international form, with the country code: +7 701 234 5678."
@@ -354,15 +345,9 @@ class InquiryForm(forms.ModelForm):
             del self.fields["program"]
         self.fields["intake"].choices = [("", _("Not decided yet")), *intake_choices()]
         self.fields["nationality"].choices = country_choices(get_language())
-        self.fields["full_name"].widget.attrs["maxlength"] = 200
-        self.fields["organization"].widget.attrs["maxlength"] = 200
-        self.fields["message"].widget.attrs["maxlength"] = 5000
 
     def clean_program(self):
         return self.programmes.get(self.cleaned_data["program"])
-
-    def clean_full_name(self):
-        return self.cleaned_data["full_name"].strip()
 
     def clean_phone_apps(self):
         chosen = set(self.cleaned_data["phone_apps"])
@@ -381,48 +366,44 @@ class InquiryForm(forms.ModelForm):
             )
         kind = cleaned.get("kind")
         if kind in ORGANIZATION_REQUIRED_KINDS and not cleaned.get("organization"):
-            # Not when the field already has an error (too long, say).
-            if "organization" not in self.errors:
-                self.add_error(
-                    "organization",
-                    forms.ValidationError(
-                        _(
-                            "Please give the name of the school, college or "
-                            "company you represent."
-                        ),
-                        code="required",
-                    ),
-                )
+            self._missing(
+                "organization",
+                _(
+                    "Please give the name of the school, college or "
+                    "company you represent."
+                ),
+            )
         if kind == Kind.CHINESE_BRIDGE:
-            if cleaned.get("group_size") is None and "group_size" not in self.errors:
-                self.add_error(
+            if cleaned.get("group_size") is None:
+                self._missing(
                     "group_size",
-                    forms.ValidationError(
-                        _("Please give the number of people in the delegation."),
-                        code="required",
-                    ),
+                    _("Please give the number of people in the delegation."),
                 )
         elif kind:
             # Only a delegation has a group size.
             cleaned["group_size"] = None
         if cleaned.get("phone_apps") and not cleaned.get("phone"):
-            if "phone" not in self.errors:
-                self.add_error(
-                    "phone_apps",
-                    forms.ValidationError(
-                        _(
-                            "Please give the phone number that these apps reach "
-                            "you on, or untick them."
-                        ),
-                        code="no_phone",
-                    ),
-                )
+            self._missing(
+                "phone_apps",
+                _(
+                    "Please give the phone number that these apps reach "
+                    "you on, or untick them."
+                ),
+                code="no_phone",
+                unless="phone",
+            )
         if kind in VISIT_KINDS:
             cleaned["intake"] = ""
             self._check_visit_dates(cleaned)
         elif kind:
             cleaned["start_date"] = cleaned["end_date"] = None
         return cleaned
+
+    def _missing(self, name, message, code="required", unless=None):
+        # Not when the field (or the one it depends on) has an error already:
+        # too long, say.
+        if (unless or name) not in self.errors:
+            self.add_error(name, forms.ValidationError(message, code=code))
 
     def _check_visit_dates(self, cleaned):
         today = timezone.localdate(timezone=BEIJING)
@@ -490,12 +471,9 @@ class InquiryForm(forms.ModelForm):
         return any(e.code == "trap" for e in self.non_field_errors().as_data())
 
     def save(self, commit=True):
-        inquiry = super().save(commit=False)
-        inquiry.programme = self.cleaned_data.get("program")
-        inquiry.phone_apps = ",".join(self.cleaned_data.get("phone_apps", []))
-        if commit:
-            inquiry.save()
-        return inquiry
+        self.instance.programme = self.cleaned_data.get("program")
+        self.instance.phone_apps = ",".join(self.cleaned_data.get("phone_apps", []))
+        return super().save(commit)
 
 
 class StatusLookupForm(forms.Form):
@@ -526,11 +504,8 @@ class StatusLookupForm(forms.Form):
     def find(self):
         """The inquiry that both the reference and the e-mail point to, or None.
 
-        Every kind of mismatch does the same work: one query by reference,
-        whether or not a row comes back, and one constant-time comparison
-        of the e-mail addresses (against a stand-in when there is no row),
-        so that neither the answer nor its timing tells which references
-        exist. An anonymised inquiry is found by nobody.
+        Every mismatch does the same work (one query, one constant-time
+        comparison), so that not even the timing tells which references exist.
         """
         inquiry = (
             Inquiry.objects.select_related("institution")
@@ -595,11 +570,7 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            not self.errors
-            and not (data.get("message") or "").strip()
-            and not (data.get("attachments"))
-        ):
+        if not (self.errors or data["message"].strip() or data["attachments"]):
             self.add_error(
                 "message",
                 forms.ValidationError(

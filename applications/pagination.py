@@ -1,11 +1,9 @@
 """Paging through a list of any size without counting all of it.
 
 ``EstimatedCountPaginator`` counts exactly up to ``EXACT_UP_TO`` rows, which
-an index answers at once. Beyond that, on PostgreSQL, it takes the planner's
-estimate (``EXPLAIN``), which costs nothing whatever the size; the admin then
-says "about 1,000,000", rounded so that it claims no more precision than it
-has. SQLite has no such estimate: there the admin says "more than 10,000",
-and the pages go on for as long as there are rows.
+an index answers at once. Beyond that it takes PostgreSQL's planner estimate,
+which costs nothing whatever the size (the admin says "about 1,000,000"); on
+SQLite, which has none, the admin says "more than 10,000".
 """
 
 import json
@@ -46,12 +44,13 @@ def planner_estimate(queryset):
 
 class EstimatedCountPaginator(Paginator):
     """A paginator whose ``count`` may be an estimate; ``estimated`` says so.
-
-    A page beyond the estimate is simply empty rather than an error, since
-    the estimate may fall short of the truth.
-    """
+    A page beyond the estimate is empty rather than an error: the estimate
+    may fall short of the truth."""
 
     exact_up_to = EXACT_UP_TO
+
+    estimated = False
+    lower_bound = False
 
     @cached_property
     def count(self):
@@ -66,9 +65,6 @@ class EstimatedCountPaginator(Paginator):
             self.lower_bound = True
             return capped
         return round_estimate(max(planner_estimate(queryset), capped))
-
-    estimated = False
-    lower_bound = False
 
     def validate_number(self, number):
         if not self.count or not self.estimated:
@@ -86,11 +82,9 @@ class EstimatedCountPaginator(Paginator):
         return number
 
     def page(self, number):
-        """The page. Past the first, it is read in two steps: the ids of its
-        rows by the narrowest query, which an index answers even deep into
-        the list, and then the rows, with what they are shown with, for
-        those ids only. In one query the database would join every skipped
-        row as well."""
+        """Past the first, a page is read in two steps: the ids of its rows,
+        which an index answers even deep into the list, then the rows for
+        those ids only (in one query every skipped row would be joined too)."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

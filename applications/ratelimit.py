@@ -1,20 +1,13 @@
-"""Per-client rate limits whose counts live in the shared cache.
-
-Every server process (several gunicorn workers, several machines) sees the
-same counts because they are kept in ``django.core.cache.cache`` (the database
-cache or Redis in production), never in process memory.
+"""Per-client rate limits whose counts live in the shared cache, so that
+every server process sees the same counts.
 
 A client is ``portal.client_ip.client_network``: an IPv4 address, or an IPv6
-/64 network. What is counted is the caller's choice: the public views count
-a saved inquiry or a status look-up against ``INQUIRY_RATE_LIMIT``, and a
-post the form refuses against the more generous
-``INQUIRY_INVALID_RATE_LIMIT``, so that a student's typos do not lock them
-out and a robot's refused posts are cut off all the same.
+/64 network. The public views count what is done (an inquiry saved, a status
+look-up) against ``INQUIRY_RATE_LIMIT``, and posts the form refuses against
+the more generous ``INQUIRY_INVALID_RATE_LIMIT``: a student's typos do not
+lock them out, a robot's refused posts are cut off all the same.
 
-The window is fixed: hits are counted per client in buckets of ``window``
-seconds. ``cache.add`` creates the bucket only if it is missing and
-``cache.incr`` is atomic on Redis and close to it on the database cache, so
-concurrent requests cannot both see a count of one.
+The window is fixed: hits are counted in buckets of ``window`` seconds.
 """
 
 import hashlib
@@ -78,6 +71,9 @@ def allow(request, scope_or_rule):
     if rule.limit <= 0:
         return True
     key, timeout = _key(request, rule, int(time.time()))
+    # add creates the bucket only if it is missing and incr is atomic (on
+    # Redis; close to it on the database cache): two concurrent requests
+    # cannot both see a count of one.
     if cache.add(key, 1, timeout):
         count = 1
     else:

@@ -1,28 +1,12 @@
 """Who may see which college's data in the admin, written once.
 
-A member of staff belongs to colleges through memberships, each of which
-may hold two roles: an **officer** sees and handles the college's inquiries
-(``colleges_for(user, "officer")``, ``Inquiry.objects.for_staff``); an
-**editor** keeps the college's pages (``colleges_for(user, "editor")``,
-``content_for`` and every content model's ``objects.for_staff``). One role
-never opens the other's rows. Model permissions (the "Admissions officer"
-and "Editor" groups) decide which admin pages a user may open at all; these
-rules decide which rows are in them.
-
-Every admin class that shows or edits rows belonging to a college mixes in
-``CollegeScopedAdminMixin``. It narrows four things, so that an admissions
-officer of one college never meets another college's data in the admin:
-
-- the rows: ``get_queryset`` goes through ``Inquiry.objects.for_staff(user)``
-  (or, for other models, a filter on ``college_field``); every admin view
-  that looks an object up by its id (change, history, delete, and our own
-  URLs) uses it, so an id typed into the address bar that lies outside the
-  user's colleges answers 404, as does an id that does not exist;
-- the choices in forms: colleges, programmes and members of staff;
-- the list filters: the college filter lists only the user's colleges, the
-  staff filter only staff of those colleges.
-
-A superuser sees everything.
+A member of staff belongs to colleges through memberships, each of which may
+hold two roles: an **officer** sees and handles the college's inquiries, an
+**editor** keeps its pages; one role never opens the other's rows. Model
+permissions (the "Admissions officer" and "Editor" groups) decide which admin
+pages a user may open at all; these rules decide which rows are in them, and
+``CollegeScopedAdminMixin`` applies them to an admin's rows, form choices and
+list filters. A superuser sees everything.
 """
 
 from django.contrib import admin
@@ -83,26 +67,20 @@ def staff_for(user, colleges=None):
 
 
 class AppliedWhenUsedMixin:
-    """Apply the filter whenever its parameter is given.
-
-    Django leaves out a filter with a single choice, and with it the
-    filter's parameter: an officer of one college who asks for
-    ``?institution__id__exact=<another college>`` would otherwise get (and
-    export) every inquiry of their own college instead of none.
-    """
+    """Apply the filter whenever its parameter is given: Django leaves out a
+    filter with a single choice, and with it the parameter, so an officer of
+    one college asking for another's inquiries would get (and export) all of
+    their own instead of none."""
 
     def has_output(self):
         return super().has_output() or bool(self.used_parameters)
 
 
 class DropDownWhenLongMixin:
-    """Past ``LINKS_UP_TO`` choices (a superuser's thousands of colleges,
-    hundreds of staff, the 250 nationalities), a filter is one drop-down
-    list rather than a link each, which would take longer to build than the
-    rest of the page.
-
-    A filter names its parameter (``drop_down_name``) and its chosen value
-    (``drop_down_selected``); the choices are its ``lookup_choices``.
+    """Past ``LINKS_UP_TO`` choices (a superuser's thousands of colleges),
+    a filter is one drop-down list rather than a link each, which would take
+    longer to build than the rest of the page. A filter names its parameter
+    (``drop_down_name``) and its chosen value (``drop_down_selected``).
     """
 
     LINKS_UP_TO = 30
@@ -185,16 +163,13 @@ class RefuseNulLookupsMixin:
 
 
 class CollegeScopedAdminMixin(RefuseNulLookupsMixin):
-    """Scope a ``ModelAdmin`` (or an inline) to the user's colleges.
+    """Scope a ``ModelAdmin`` (or an inline) to the user's colleges in
+    ``scope_role``; ``college_field`` leads from the model to its college.
 
-    ``college_field`` is the path from the model to its ``Institution``;
-    ``scope_role`` the role whose colleges the admin shows (``"officer"``
-    for inquiries, ``"editor"`` for the colleges' pages).
-
-    An object outside the user's colleges, or one that does not exist, is a
-    404 on every view that looks one up (change, history, delete and the
-    admin's own URLs), for anyone who may open the admin's pages at all;
-    someone who may not gets Django's 403.
+    An object outside the user's colleges is a 404 on every view that looks
+    one up, as one that does not exist is, so that an id typed into the
+    address bar tells nothing; someone who may not open the pages at all gets
+    Django's 403.
     """
 
     college_field = "institution"

@@ -13,17 +13,16 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
+from .correspondence import delete_documents
 from .emails import claim_new, schedule_inquiry_mails
-from .models import AuditEntry, Inquiry, InquiryEvent, audit, new_reference
+from .models import AuditEntry, Inquiry, InquiryEvent, Message, audit, new_reference
 
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
 
 
 def find_duplicate(institution, email, *, before=None):
-    """The latest inquiry to this college from this address in the last 30 days.
-
-    Only its primary key and reference are read: the college's notice names it.
-    """
+    """The latest inquiry to this college from this address in the last 30
+    days (only its key and reference: the college's notice names it)."""
     before = before or timezone.now()
     # Lower() on both sides, as the inquiry_email_lower index is built: an
     # iexact lookup (LIKE on SQLite, UPPER() on PostgreSQL) can use no index
@@ -42,7 +41,7 @@ def find_duplicate(institution, email, *, before=None):
     )
 
 
-def submit_inquiry(form, *, language=None):
+def submit_inquiry(form):
     """Save the inquiry of a valid ``InquiryForm`` and schedule its mails.
 
     One transaction: the inquiry, with its consent time, language and any
@@ -50,7 +49,7 @@ def submit_inquiry(form, *, language=None):
     after it commits. A possible duplicate is flagged, never dropped.
     """
     known = {code for code, _name in settings.LANGUAGES}
-    language = language or translation.get_language()
+    language = translation.get_language()
     now = timezone.now()
     with transaction.atomic():
         inquiry = form.save(commit=False)
@@ -98,20 +97,14 @@ BLANKED = {
 
 def anonymise(inquiry, *, by=None):
     """Blank what identifies the applicant of ``inquiry``, for good: the
-    fields of ``BLANKED``, the notes on its history, the text of every message
-    of its conversation, its documents (deleted from their storage), and its
-    name in the admin's history (which shows "REFERENCE · name"; the
-    reference is kept). The one way to anonymise an inquiry: the admin's
-    action and button, and the retention purge.
+    fields of ``BLANKED``, the notes on its history, the text of its messages,
+    its documents (from their storage too), and its name in the admin's
+    history (the reference is kept).
 
     ``by`` is the member of staff asking (None: the portal itself, as the
     purge): they must be able to see the inquiry. Returns False when it was
-    anonymised already. The audit record is the caller's (one entry for a
-    batch): see ``anonymise_all``.
+    anonymised already. The audit record is the caller's: ``anonymise_all``.
     """
-    from .correspondence import delete_documents
-    from .models import Message
-
     if (
         by is not None
         and not Inquiry.objects.for_staff(by).filter(pk=inquiry.pk).exists()

@@ -9,7 +9,6 @@
   (``a@[10.0.0.1]``) and quoted local parts (``"a b"@example.com``).
 """
 
-import ipaddress
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -52,17 +51,11 @@ def validate_public_email(value):
         validate_email(value)
     except ValidationError:
         return  # Django's own message says it is no address at all.
+    # What Django lets through is a name with a top-level domain of letters,
+    # "localhost" or an [IP literal]; a bare IP address is none of them.
     local, _at, domain = value.rpartition("@")
-    domain = domain.rstrip(".").lower()
-    public = (
-        local
-        and '"' not in local
-        and "." in domain
-        and not domain.startswith("[")
-        and domain.rsplit(".", 1)[-1] not in PRIVATE_TOP_LEVEL
-        and not _is_ip_address(domain)
-    )
-    if not public:
+    top_level = domain.rsplit(".", 1)[-1].lower()
+    if '"' in local or domain.startswith("[") or top_level in PRIVATE_TOP_LEVEL:
         raise ValidationError(
             _(
                 "Please give an address that can receive mail from the "
@@ -71,11 +64,3 @@ def validate_public_email(value):
             ),
             code="private_email",
         )
-
-
-def _is_ip_address(text):
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

@@ -1,8 +1,8 @@
 """The public side of inquiries: the form, its confirmation, the status page.
 
 Nothing about an applicant is shown to anyone who does not present both the
-reference and the e-mail address of the inquiry (the confirmation page reads
-its reference from a signed cookie of the browser that sent it).
+reference and the e-mail address of the inquiry, or a signed cookie of the
+browser that sent it or looked it up lately.
 """
 
 import logging
@@ -38,15 +38,28 @@ from .services import submit_inquiry
 
 logger = logging.getLogger(__name__)
 
-# The confirmation's reference travels in a signed cookie rather than in the
-# session: a visitor gets no session row, an inquiry costs one write fewer,
-# and a saved inquiry cannot turn into an error page because the session
-# could not be written (a database failover at that moment gave a 400).
+# Signed cookies rather than the session: a visitor gets no session row, and
+# a saved inquiry cannot turn into an error page because the session could
+# not be written (a database failover at that moment gave a 400).
+# The confirmation's reference, for a short while: the page shows the
+# applicant's address to whoever uses the same browser next (a library's).
 SENT_COOKIE = "inquiry_sent"
 SENT_COOKIE_SALT = "applications.inquiry-sent"
-# Short: the page shows the applicant's address and reference to whoever
-# uses the same browser next (a library's, a school's).
 SENT_COOKIE_MAX_AGE = 15 * 60
+# The inquiry looked up last: the answer form knows which inquiry it answers,
+# and the language switcher (a plain link) lands on the same answer.
+STATUS_COOKIE = "inquiry_status"
+STATUS_COOKIE_SALT = "applications.inquiry-status"
+STATUS_COOKIE_MAX_AGE = 30 * 60
+ANSWER_SENT_COOKIE = "inquiry_answer_sent"
+
+CONDITIONAL = {
+    "program": " ".join(PROGRAM_KINDS),
+    "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
+    "group_size": " ".join(GROUP_SIZE_KINDS),
+    "intake": " ".join(INTAKE_KINDS),
+    "visit": " ".join(VISIT_KINDS),
+}
 
 # What each status means to the applicant, in plain words. Spam is shown as
 # merely closed: the status page must not teach a robot what we think of it.
@@ -104,8 +117,7 @@ PUBLIC_STATUS = {
 
 def programme_initial(institution, query):
     """The form reached from a programme's page (``?programme=<slug or id>``)
-    has that programme chosen; a value that names none of the college's
-    programmes is ignored."""
+    has that programme chosen; a value that names none is ignored."""
     wanted = query.get("programme", "")
     for programme in institution.programmes.all():
         if wanted in (programme.slug, str(programme.pk)):
@@ -129,13 +141,33 @@ def rate_limited(request, rule):
     return response
 
 
+def _set_cookie(response, name, value, max_age, salt=None):
+    options = {
+        "max_age": max_age,
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+    if salt:
+        response.set_signed_cookie(name, value, salt=salt, **options)
+    else:
+        response.set_cookie(name, value, **options)
+
+
+def _see_other(to, cookie, value, max_age, salt=None):
+    """A 303 to ``to`` (a reload of it is a GET), setting ``cookie``."""
+    response = redirect(to)
+    response.status_code = 303
+    _set_cookie(response, cookie, value, max_age, salt)
+    return response
+
+
 # Not in the pages cache: each form carries the visitor's own CSRF token.
 @method_decorator(csrf_protect, name="dispatch")
 @method_decorator(never_cache, name="dispatch")
 class InquiryCreateView(View):
     """The inquiry form of one published college."""
 
-    template_name = "applications/inquiry_form.html"
     http_method_names = ["get", "post", "head", "options"]
 
     def get_institution(self):
@@ -144,28 +176,21 @@ class InquiryCreateView(View):
             slug=self.kwargs["slug"],
         )
 
-    def render_form(self, form, status=200, **extra):
+    def render_form(self, form, status=200):
         context = {
-            **extra,
             "institution": self.institution,
             "form": form,
-            "conditional": {
-                "program": " ".join(PROGRAM_KINDS),
-                "organization": " ".join(ORGANIZATION_REQUIRED_KINDS),
-                "group_size": " ".join(GROUP_SIZE_KINDS),
-                "intake": " ".join(INTAKE_KINDS),
-                "visit": " ".join(VISIT_KINDS),
-            },
+            "conditional": CONDITIONAL,
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(
+            self.request, "applications/inquiry_form.html", context, status=status
+        )
 
     def get(self, request, slug):
         self.institution = self.get_institution()
+        initial = programme_initial(self.institution, request.GET)
         return self.render_form(
-            InquiryForm(
-                institution=self.institution,
-                initial=programme_initial(self.institution, request.GET),
-            )
+            InquiryForm(institution=self.institution, initial=initial)
         )
 
     def post(self, request, slug):
@@ -183,18 +208,13 @@ class InquiryCreateView(View):
         if not ratelimit.allow(request, ratelimit.saved("inquiry")):
             return rate_limited(request, ratelimit.saved("inquiry"))
         inquiry = submit_inquiry(form)
-        response = redirect("applications:inquiry-sent")
-        response.status_code = 303  # See Other: the reload of the page is a GET
-        response.set_signed_cookie(
+        return _see_other(
+            "applications:inquiry-sent",
             SENT_COOKIE,
             inquiry.reference,
-            salt=SENT_COOKIE_SALT,
-            max_age=SENT_COOKIE_MAX_AGE,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
+            SENT_COOKIE_MAX_AGE,
+            SENT_COOKIE_SALT,
         )
-        return response
 
 
 @never_cache
@@ -224,16 +244,6 @@ def inquiry_sent(request):
     )
 
 
-# After a successful look-up, the browser holds the inquiry's id in a signed
-# cookie for a while: the answer form knows which inquiry it answers, and
-# the language switcher (a plain link) lands on the same answer. Never the
-# e-mail address in a URL.
-STATUS_COOKIE = "inquiry_status"
-STATUS_COOKIE_SALT = "applications.inquiry-status"
-STATUS_COOKIE_MAX_AGE = 30 * 60
-ANSWER_SENT_COOKIE = "inquiry_answer_sent"
-
-
 def _looked_up(request):
     """The inquiry this browser has looked up lately, or None."""
     pk = request.get_signed_cookie(
@@ -249,23 +259,6 @@ def _looked_up(request):
         .filter(pk=int(pk), anonymised_at=None)
         .first()
     )
-
-
-def _remember(response, inquiry):
-    response.set_signed_cookie(
-        STATUS_COOKIE,
-        str(inquiry.pk),
-        salt=STATUS_COOKIE_SALT,
-        max_age=STATUS_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
-def may_answer(inquiry):
-    return inquiry.is_open
 
 
 def timeline(inquiry):
@@ -301,16 +294,20 @@ def timeline(inquiry):
     return sorted(entries, key=lambda entry: entry["at"])
 
 
-def _answer_context(inquiry, answer_form=None):
-    label, explanation = PUBLIC_STATUS[Status(inquiry.status)]
-    return {
-        "inquiry": inquiry,
-        "status_label": label,
-        "status_explanation": explanation,
-        "timeline": timeline(inquiry),
-        "may_answer": may_answer(inquiry),
-        "answer_form": answer_form or AnswerForm(),
-    }
+def _status_page(request, form, inquiry=None, answer_form=None, status=200, **extra):
+    """The status page: the look-up ``form`` and, when found, the inquiry with
+    its timeline and the answer form."""
+    context = {"form": form, "inquiry": inquiry, "searched": False, **extra}
+    if inquiry is not None:
+        label, explanation = PUBLIC_STATUS[Status(inquiry.status)]
+        context.update(
+            status_label=label,
+            status_explanation=explanation,
+            timeline=timeline(inquiry),
+            may_answer=inquiry.is_open,
+            answer_form=answer_form or AnswerForm(),
+        )
+    return render(request, "applications/status.html", context, status=status)
 
 
 # Not in the pages cache: each form carries the visitor's own CSRF token.
@@ -324,9 +321,7 @@ def inquiry_status(request):
     wrong reference and a wrong address get the very same answer, so that the
     page does not tell anyone which references exist.
     """
-    context = {"searched": False, "inquiry": None}
-    status = 200
-    remember = forget = False
+    inquiry, status, extra = None, 200, {}
     if request.method == "POST":
         invalid = ratelimit.refused("status")
         if ratelimit.exceeded(request, invalid):
@@ -337,12 +332,7 @@ def inquiry_status(request):
             if not ratelimit.allow(request, ratelimit.saved("status")):
                 return rate_limited(request, ratelimit.saved("status"))
             inquiry = form.find()
-            context["searched"] = True
-            if inquiry is not None:
-                context.update(_answer_context(inquiry))
-                remember = True
-            else:
-                forget = True
+            extra["searched"] = True
         else:
             ratelimit.allow(request, invalid)
             status = 400
@@ -353,15 +343,18 @@ def inquiry_status(request):
             initial={"reference": request.GET.get("reference", "")[:20]}
         )
         inquiry = _looked_up(request)
-        if inquiry is not None:
-            context.update(_answer_context(inquiry))
-            context["answer_sent"] = ANSWER_SENT_COOKIE in request.COOKIES
-    context["form"] = form
-    response = render(request, "applications/status.html", context, status=status)
-    if remember:
-        _remember(response, context["inquiry"])
-    if forget:
+        extra["answer_sent"] = ANSWER_SENT_COOKIE in request.COOKIES
+    response = _status_page(request, form, inquiry, status=status, **extra)
+    if extra.get("searched") and inquiry is None:
         response.delete_cookie(STATUS_COOKIE, samesite="Lax")
+    elif extra.get("searched"):
+        _set_cookie(
+            response,
+            STATUS_COOKIE,
+            str(inquiry.pk),
+            STATUS_COOKIE_MAX_AGE,
+            STATUS_COOKIE_SALT,
+        )
     response.delete_cookie(ANSWER_SENT_COOKIE, samesite="Lax")
     return response
 
@@ -380,22 +373,19 @@ def inquiry_answer(request):
     inquiry = _looked_up(request)
     if inquiry is None:
         # Looked up too long ago: the look-up form again, with a word why.
-        form = StatusLookupForm()
-        return render(
-            request,
-            "applications/status.html",
-            {"form": form, "inquiry": None, "searched": False, "expired": True},
-            status=400,
-        )
+        return _status_page(request, StatusLookupForm(), expired=True, status=400)
     answer_form = AnswerForm(request.POST, request.FILES)
-    context = {"form": StatusLookupForm(), "searched": True}
-    if not may_answer(inquiry):
-        context.update(_answer_context(inquiry, answer_form))
-        return render(request, "applications/status.html", context, status=400)
+
+    def again(status):
+        return _status_page(
+            request, StatusLookupForm(), inquiry, answer_form, status, searched=True
+        )
+
+    if not inquiry.is_open:
+        return again(400)
     if not answer_form.is_valid():
         ratelimit.allow(request, invalid)
-        context.update(_answer_context(inquiry, answer_form))
-        return render(request, "applications/status.html", context, status=400)
+        return again(400)
     # Counted only now, as inquiries are: what the limit holds back is
     # answers saved.
     if not ratelimit.allow(request, ratelimit.saved("answer")):
@@ -407,8 +397,7 @@ def inquiry_answer(request):
             answer_form.cleaned_data["attachments"],
         )
     except (OSError, DatabaseError):
-        # The storage or the database failed: nothing was kept (see
-        # record_answer); the applicant may simply send it again.
+        # Nothing was kept (see record_answer): the applicant may send it again.
         logger.exception("Inquiry %s: the applicant's answer not saved", inquiry.pk)
         answer_form.add_error(
             None,
@@ -417,19 +406,8 @@ def inquiry_answer(request):
                 "please try again in a few minutes."
             ),
         )
-        context.update(_answer_context(inquiry, answer_form))
-        return render(request, "applications/status.html", context, status=503)
-    response = redirect("applications:status")
-    response.status_code = 303
-    response.set_cookie(
-        ANSWER_SENT_COOKIE,
-        "1",
-        max_age=60,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+        return again(503)
+    return _see_other("applications:status", ANSWER_SENT_COOKIE, "1", 60)
 
 
 @require_GET

@@ -62,14 +62,10 @@ class Command(BaseCommand):
 @transaction.atomic
 def make_officer(username, college, *, password=None, email=None, role="officer"):
     """Make ``username`` an officer, an editor or both (``role``) of the
-    college with the slug ``college``.
-
-    Returns the user, whether it was created, whether it joined the college
-    now, and the password generated for a new user given none. Takes values,
-    not command-line words, so that any password will do (``-x...`` too).
-    Raises CommandError for an unknown college or a password the validators
-    refuse.
-    """
+    college with the slug ``college``; returns the user, whether it was
+    created, whether it joined the college now, and the password generated
+    for a new user given none. Takes values, not command-line words, so that
+    any password will do (``-x...`` too)."""
     try:
         institution = Institution.objects.get(slug=college)
     except Institution.DoesNotExist:

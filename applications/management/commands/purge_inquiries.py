@@ -12,9 +12,8 @@ Two kinds of inquiry qualify:
   the notes) for more than ``PORTAL_RETENTION_UNTOUCHED_DAYS`` days (730;
   ``--untouched-for`` overrides).
 
-``applications.services.anonymise`` does the blanking, as the admin's
-"anonymise" does; what the dashboard counts is kept. Each run that
-anonymises something is one entry in the audit record.
+``applications.services.anonymise_all`` does the blanking and the audit
+record, as the admin's "anonymise" does.
 """
 
 from collections import Counter

@@ -4,12 +4,9 @@
     python manage.py send_pending_mail --now      # also what is waiting out a delay
 
 Safe to run from cron, every few minutes, on any number of servers at once:
-each inquiry's mail is claimed by one sender before it is sent
-(``applications.emails.deliver``), a mail counts as sent only once the mail
-server has accepted it, and a run with nothing due does nothing. After a
-failure the next try waits, twice as long each time, and the inquiry's
-``mail_error`` says when; after ``PORTAL_MAIL_MAX_ATTEMPTS`` failed rounds
-it is left to a retry from the admin.
+each mail is claimed by one sender before it is sent (``applications.emails``).
+After a failure the next try waits twice as long each time; after
+``PORTAL_MAIL_MAX_ATTEMPTS`` failed rounds it is left to a retry from the admin.
 """
 
 from collections import Counter
@@ -42,8 +39,6 @@ class Command(BaseCommand):
             emails.deliver(inquiry)
             for inquiry in due.select_related("institution")[:limit]
         )
-        # The messages of conversations: replies to applicants, and the
-        # notices to staff of the applicants' answers.
         messages = emails.pending_messages(ignore_delay=options["now"])
         outcomes.update(
             emails.deliver_message(message)
