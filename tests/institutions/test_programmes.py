@@ -174,6 +174,16 @@ def test_a_filter_offers_only_values_that_exist(detailed, client):
     assert 'value="master"' not in html and 'value="diploma"' in html
 
 
+@pytest.mark.parametrize("params", [{}, {"q": "机械"}])
+def test_the_deadline_box_sits_beside_its_label(detailed, client, params):
+    html = client.get("/zh-hans/programmes/", params).content.decode()
+    assert re.search(
+        r'<div class="choice"><input type="checkbox" name="open"[^>]*>'
+        r'<label for="id_open">只看申请尚未截止的项目</label></div>',
+        html,
+    )
+
+
 def test_the_filters_follow_a_change_of_programmes(detailed, client):
     # The blank filters are kept between visitors until the content changes.
     client.get("/en/programmes/")
