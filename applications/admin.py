@@ -17,10 +17,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.cache import cache
-from django.core.exceptions import (
-    PermissionDenied,
-    ValidationError,
-)
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Lower
@@ -298,18 +295,20 @@ class InquiryHandlingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+
+        def refuse(field, message, code):
+            self.add_error(field, ValidationError(message, code=code))
+
         chosen = self.templates.get(data.get("reply_template") or "")
         reply = (data.get("reply") or "").strip()
         if reply and (
             self.instance.anonymised_at or self.instance.status == Status.SPAM
         ):
             # The page offers no reply box then; a crafted post gets none.
-            self.add_error(
+            refuse(
                 "reply",
-                ValidationError(
-                    gettext("This applicant can no longer be written to."),
-                    code="no_reply",
-                ),
+                gettext("This applicant can no longer be written to."),
+                "no_reply",
             )
         if chosen is not None and (self.filling_template or not reply):
             try:
@@ -321,34 +320,20 @@ class InquiryHandlingForm(forms.ModelForm):
                     # Shown again with the text in the box, to read and edit.
                     self.data = self.data.copy()
                     self.data["reply"] = text
-                    self.add_error(
-                        "reply",
-                        ValidationError(
-                            gettext(
-                                "The template’s text is in the box: read it, "
-                                "change what needs changing, then save to send it."
-                            ),
-                            code="template_filled",
-                        ),
+                    message = gettext(
+                        "The template’s text is in the box: read it, "
+                        "change what needs changing, then save to send it."
                     )
+                    refuse("reply", message, "template_filled")
                 else:
                     data["reply"] = reply = text
         elif self.filling_template:
-            self.add_error(
-                "reply_template",
-                ValidationError(gettext("Choose a template first."), code="required"),
-            )
+            refuse("reply_template", gettext("Choose a template first."), "required")
         if data.get("move_to") == Status.MORE_INFO and not reply:
-            self.add_error(
-                "reply",
-                ValidationError(
-                    gettext(
-                        "To ask for more information, write the applicant "
-                        "what is needed."
-                    ),
-                    code="message_required",
-                ),
+            message = gettext(
+                "To ask for more information, write the applicant what is needed."
             )
+            refuse("reply", message, "message_required")
         return data
 
 
@@ -1097,14 +1082,9 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         permissions=["change"], description=_("Send failed or unsent mail again")
     )
     def retry_mail(self, request, queryset):
-        sent = failed = 0
-        for inquiry in queryset:
-            if not _mail_pending(inquiry):
-                continue
-            if _send_again(inquiry):
-                sent += 1
-            else:
-                failed += 1
+        done = [_send_again(inquiry) for inquiry in queryset if _mail_pending(inquiry)]
+        sent = done.count(True)
+        failed = len(done) - sent
         if sent:
             messages.success(
                 request,
@@ -1125,7 +1105,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 )
                 % {"count": failed},
             )
-        if not sent and not failed:
+        if not done:
             messages.info(request, gettext("No mail was waiting to be sent."))
 
 
