@@ -55,7 +55,6 @@ from .scoping import (
 )
 
 Status = Inquiry.Status
-STATUS_LABELS = dict(Status.choices)
 
 # An open inquiry untouched for longer than this is highlighted in the list.
 OVERDUE_DAYS = 7
@@ -672,12 +671,10 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        # Not get_status_display(), which hashes, and so translates, the
-        # label of every status on each row.
         return format_html(
             '<span class="inquiry-status inquiry-status-{}">{}</span>',
             obj.status,
-            STATUS_LABELS.get(obj.status, obj.status),
+            obj.status_label,
         )
 
     @admin.display(description=_("waiting"), ordering="status_changed_at")
