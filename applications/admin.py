@@ -17,13 +17,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.cache import cache
-from django.core.exceptions import (
-    PermissionDenied,
-    ValidationError,
-)
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,7 +45,7 @@ from .models import (
     display_name,
     normalise_reference,
 )
-from .pagination import EXACT_UP_TO, EstimatedCountPaginator
+from .pagination import EstimatedCountPaginator
 from .scoping import (
     CollegeScopedAdminMixin,
     RefuseNulLookupsMixin,
@@ -58,7 +55,6 @@ from .scoping import (
 )
 
 Status = Inquiry.Status
-STATUS_LABELS = dict(Status.choices)
 
 # An open inquiry untouched for longer than this is highlighted in the list.
 OVERDUE_DAYS = 7
@@ -68,8 +64,7 @@ admin.site.index_template = "admin/applications/site_index.html"
 
 
 def scope_key(user):
-    """A short name for the set of inquiries ``user`` may see, for keeping
-    figures about them in the cache: "all", or the user's colleges."""
+    """Names the set of inquiries ``user`` may see, for the cache."""
     if user.is_superuser:
         return "all"
     return "colleges-" + "-".join(
@@ -89,36 +84,22 @@ class OpenFilter(admin.SimpleListFilter):
         return [("open", _("Open")), ("closed", _("Closed"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(status__in=Inquiry.OPEN_STATUSES)
-        if self.value() == "closed":
-            return queryset.filter(status__in=Inquiry.CLOSED_STATUSES)
+        statuses = {"open": Inquiry.OPEN_STATUSES, "closed": Inquiry.CLOSED_STATUSES}
+        if self.value() in statuses:
+            return queryset.filter(status__in=statuses[self.value()])
         return queryset
 
 
 class NationalityFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
-    """Only the nationalities among the inquiries the user may see.
-
-    django-countries' own filter reads every row of the table, which would
-    tell an officer where other colleges' applicants come from.
-    """
+    """Only the nationalities among the inquiries the user may see (not
+    every row's, which would tell an officer about other colleges)."""
 
     title = _("nationality")
     parameter_name = "nationality"
-    # Finding the distinct nationalities reads every inquiry in scope; the
-    # answer changes rarely, so it is kept a while for each set of colleges.
+    # Reading them reads every inquiry in scope, and they change rarely.
     cache_seconds = 600
 
     def lookups(self, request, model_admin):
-        codes = self.codes(request, model_admin)
-        names = dict(
-            Inquiry._meta.get_field("nationality").get_choices(include_blank=False)
-        )
-        return sorted(
-            ((code, names.get(code, code)) for code in codes), key=lambda c: str(c[1])
-        )
-
-    def codes(self, request, model_admin):
         key = f"inquiry-nationalities:{scope_key(request.user)}"
         codes = cache.get(key)
         if codes is None:
@@ -129,7 +110,12 @@ class NationalityFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
                 .distinct()
             )
             cache.set(key, codes, self.cache_seconds)
-        return codes
+        names = dict(
+            Inquiry._meta.get_field("nationality").get_choices(include_blank=False)
+        )
+        return sorted(
+            ((code, names.get(code, code)) for code in codes), key=lambda c: str(c[1])
+        )
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -160,8 +146,7 @@ class AssignedFilter(SimpleDropDownWhenLongMixin, admin.SimpleListFilter):
             return queryset.filter(assigned_to__isnull=True)
         if not value:
             return queryset
-        # Only a member of staff the filter offers: any other value, however
-        # it reads as a number, is refused as Django refuses a bad lookup.
+        # Only a member of staff the filter offers, however a value reads.
         if value not in {key for key, _label in self.lookup_choices}:
             raise IncorrectLookupParameters(value)
         return queryset.filter(assigned_to=int(value))
@@ -192,26 +177,22 @@ class AttentionFilter(admin.SimpleListFilter):
             cutoff = timezone.now() - timedelta(days=OVERDUE_DAYS)
             return queryset.open().filter(status_changed_at__lt=cutoff)
         if self.value() == "duplicate":
-            # Ids are positive, so "> 0" is "is not null". Written as below,
-            # not with an EXISTS for each row, so that SQLite need not read a
-            # million index entries to count the list (320 ms).
+            # "> 0" (ids are positive) rather than "is not null" or an EXISTS
+            # for each row, so that both sides come from the index on
+            # duplicate_of (320 ms at a million inquiries otherwise).
             repeats = Inquiry.objects.filter(duplicate_of__gt=0)
+            originals = Q(pk__in=repeats.values("duplicate_of"))
             if request.user.is_superuser:
-                # Both sides of the OR straight from the index on
-                # duplicate_of.
-                return queryset.filter(
-                    Q(duplicate_of__gt=0) | Q(pk__in=repeats.values("duplicate_of"))
-                )
-            # An officer's list is read through the index on the college,
-            # which holds each row's id but not its duplicate_of: two lists
-            # of ids spare reading each of the college's rows from the table
-            # (140 ms for the busiest college's 49,000).
-            originals = repeats.values("duplicate_of")
-            return queryset.filter(Q(pk__in=repeats.values("pk")) | Q(pk__in=originals))
+                return queryset.filter(Q(duplicate_of__gt=0) | originals)
+            # Read through the college's index, which lacks duplicate_of: a
+            # list of ids spares reading the college's rows (140 ms).
+            return queryset.filter(Q(pk__in=repeats.values("pk")) | originals)
         if self.value() == "mail":
-            # The inquiry's own mails, or the mail of one of its messages.
+            # Its own mails, or one of its messages'.
             failed = Message.objects.exclude(mail_error="").values("inquiry")
-            return queryset.filter(~Q(mail_error="") | Q(pk__in=failed))
+            return queryset.alias(error_length=Length("mail_error")).filter(
+                Q(error_length__gt=0) | Q(pk__in=failed)
+            )
         if self.value() == "answered":
             return dashboard.answered_by_applicant(queryset)
         return queryset
@@ -270,8 +251,8 @@ class InquiryHandlingForm(forms.ModelForm):
             "Replies reach the admissions office."
         ),
     )
-    # Set by InquiryAdmin.get_form: the member of staff saving.
-    user = None
+    user = None  # set by InquiryAdmin.get_form: the member of staff saving
+    templates = {}
     USE_TEMPLATE = "_use_template"
 
     class Meta:
@@ -313,22 +294,20 @@ class InquiryHandlingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        chosen = (
-            self.templates.get(data.get("reply_template") or "")
-            if ("reply_template" in self.fields)
-            else None
-        )
+
+        def refuse(field, message, code):
+            self.add_error(field, ValidationError(message, code=code))
+
+        chosen = self.templates.get(data.get("reply_template") or "")
         reply = (data.get("reply") or "").strip()
         if reply and (
             self.instance.anonymised_at or self.instance.status == Status.SPAM
         ):
             # The page offers no reply box then; a crafted post gets none.
-            self.add_error(
+            refuse(
                 "reply",
-                ValidationError(
-                    gettext("This applicant can no longer be written to."),
-                    code="no_reply",
-                ),
+                gettext("This applicant can no longer be written to."),
+                "no_reply",
             )
         if chosen is not None and (self.filling_template or not reply):
             try:
@@ -340,34 +319,20 @@ class InquiryHandlingForm(forms.ModelForm):
                     # Shown again with the text in the box, to read and edit.
                     self.data = self.data.copy()
                     self.data["reply"] = text
-                    self.add_error(
-                        "reply",
-                        ValidationError(
-                            gettext(
-                                "The template’s text is in the box: read it, "
-                                "change what needs changing, then save to send it."
-                            ),
-                            code="template_filled",
-                        ),
+                    message = gettext(
+                        "The template’s text is in the box: read it, "
+                        "change what needs changing, then save to send it."
                     )
+                    refuse("reply", message, "template_filled")
                 else:
                     data["reply"] = reply = text
         elif self.filling_template:
-            self.add_error(
-                "reply_template",
-                ValidationError(gettext("Choose a template first."), code="required"),
-            )
+            refuse("reply_template", gettext("Choose a template first."), "required")
         if data.get("move_to") == Status.MORE_INFO and not reply:
-            self.add_error(
-                "reply",
-                ValidationError(
-                    gettext(
-                        "To ask for more information, write the applicant "
-                        "what is needed."
-                    ),
-                    code="message_required",
-                ),
+            message = gettext(
+                "To ask for more information, write the applicant what is needed."
             )
+            refuse("reply", message, "message_required")
         return data
 
 
@@ -399,13 +364,42 @@ MOVE_ACTIONS = [
 # Inquiries
 
 
+# The count of a list longer than EXACT_UP_TO: "more than" where the
+# database gives no estimate (SQLite), "about" where it does.
+MORE_THAN_TEXTS = {
+    "title": gettext_noop(
+        "Counted exactly up to %(exact)s; beyond that, not counted, "
+        "to keep the list quick."
+    ),
+    "inquiries": gettext_noop("more than %(count)s inquiries"),
+    "results": gettext_noop("more than %(count)s results"),
+    "select_all": gettext_noop(
+        "Select all inquiries in this list (more than %(count)s)"
+    ),
+    "all_selected": gettext_noop(
+        "All inquiries in this list selected (more than %(count)s)"
+    ),
+}
+ABOUT_TEXTS = {
+    "title": gettext_noop(
+        "Counted exactly up to %(exact)s; beyond that, estimated "
+        "from the database’s statistics."
+    ),
+    "inquiries": gettext_noop("about %(count)s inquiries"),
+    "results": gettext_noop("about %(count)s results"),
+    "select_all": gettext_noop("Select all inquiries in this list (about %(count)s)"),
+    "all_selected": gettext_noop(
+        "All inquiries in this list selected (about %(count)s)"
+    ),
+}
+
+
 class InquiryChangeList(ChangeList):
     """The list, which knows whether its count is exact or an estimate."""
 
     # A lookup from the query string that Python or the database cannot
     # run (a year 0, a date past year 9999, a number past the database's
-    # integers) shows only when the filter is built or the list counted:
-    # refused as Django refuses any other bad lookup (a redirect to ?e=1).
+    # integers) is refused as Django refuses any other (a redirect to ?e=1).
     def get_queryset(self, request, exclude_parameters=None):
         try:
             return super().get_queryset(request, exclude_parameters)
@@ -417,51 +411,18 @@ class InquiryChangeList(ChangeList):
             super().get_results(request)
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
-        self.count_estimated = getattr(self.paginator, "estimated", False)
-        lower_bound = getattr(self.paginator, "lower_bound", False)
-        exact_up_to = getattr(self.paginator, "exact_up_to", EXACT_UP_TO)
-        shown = exact_up_to if lower_bound else self.result_count
-        count = {"count": formats.number_format(shown, force_grouping=True)}
-        self.exact_up_to_display = formats.number_format(
-            exact_up_to, force_grouping=True
-        )
-        exact = {"exact": self.exact_up_to_display}
-        if lower_bound:
-            self.count_texts = {
-                "title": gettext(
-                    "Counted exactly up to %(exact)s; beyond that, not counted, "
-                    "to keep the list quick."
-                )
-                % exact,
-                "inquiries": gettext("more than %(count)s inquiries") % count,
-                "results": gettext("more than %(count)s results") % count,
-                "select_all": gettext(
-                    "Select all inquiries in this list (more than %(count)s)"
-                )
-                % count,
-                "all_selected": gettext(
-                    "All inquiries in this list selected (more than %(count)s)"
-                )
-                % count,
-            }
-        else:
-            self.count_texts = {
-                "title": gettext(
-                    "Counted exactly up to %(exact)s; beyond that, estimated "
-                    "from the database’s statistics."
-                )
-                % exact,
-                "inquiries": gettext("about %(count)s inquiries") % count,
-                "results": gettext("about %(count)s results") % count,
-                "select_all": gettext(
-                    "Select all inquiries in this list (about %(count)s)"
-                )
-                % count,
-                "all_selected": gettext(
-                    "All inquiries in this list selected (about %(count)s)"
-                )
-                % count,
-            }
+        self.count_estimated = self.paginator.estimated
+        lower_bound = self.paginator.lower_bound
+        exact_up_to = self.paginator.exact_up_to
+        values = {
+            "count": formats.number_format(
+                exact_up_to if lower_bound else self.result_count,
+                force_grouping=True,
+            ),
+            "exact": formats.number_format(exact_up_to, force_grouping=True),
+        }
+        texts = MORE_THAN_TEXTS if lower_bound else ABOUT_TEXTS
+        self.count_texts = {key: gettext(text) % values for key, text in texts.items()}
 
 
 SUBMISSION_FIELDS = (
@@ -516,15 +477,14 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         AttentionFilter,
         ("created_at", admin.DateFieldListFilter),
     )
-    # The college is prefetched, not joined: with an inner join SQLite
-    # read the list college by college and sorted a status's every row
-    # (2.2 s for the closed ones at a million inquiries).
-    list_select_related = ("assigned_to", "duplicate_of")
+    # The college is prefetched: joined, SQLite read the list college by
+    # college and sorted every closed row (2.2 s at a million inquiries).
+    list_select_related = ("assigned_to",)
     search_fields = ("full_name", "email", "reference", "organization")
     search_help_text = _("Name, e-mail, reference or organisation.")
     list_per_page = 100
-    # At a million inquiries: no second count of the whole table, no counts
-    # beside every filter choice, and a count that may be an estimate.
+    # At a million inquiries: no count of the whole table or beside each
+    # filter choice, and a count that may be an estimate.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
@@ -555,8 +515,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         (_("Mail"), {"fields": ("mail_state",)}),
     )
     anonymise_template = "admin/applications/inquiry/anonymise_confirmation.html"
-
-    # -- queryset and permissions -------------------------------------------
 
     def get_queryset(self, request):
         has_duplicates = Exists(
@@ -593,14 +551,12 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         scoped = super().scope_queryset(request, queryset)
         if request.user.is_superuser:
             return scoped
-        # The same colleges again, as a list of ids: knowing them, the
-        # database reads a college's newest inquiries straight from its index
-        # rather than all of them (a subquery hides which college it is).
+        # The colleges again as ids, which (unlike a subquery) let the
+        # database read a college's newest inquiries straight from its index.
         return scoped.filter(institution__in=self.college_ids(request))
 
     def college_ids(self, request):
-        """The ids of the user's colleges, read once per request (the list,
-        its filters and its columns all ask)."""
+        """The user's colleges, read once for the list, filters and columns."""
         if not hasattr(request, "_inquiry_college_ids"):
             request._inquiry_college_ids = list(
                 colleges_for(request.user).values_list("pk", flat=True)
@@ -620,27 +576,16 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return [f for f in shown if f not in editable] + ["anonymised"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = []
-        # The move is offered only to someone who may make one now.
-        may_move = (
-            obj is not None
-            and self.has_change_permission(request, obj)
-            and obj.allowed_moves(request.user)
-        )
+        may_change = obj is not None and self.has_change_permission(request, obj)
+        hidden = set()
+        if not (may_change and obj.allowed_moves(request.user)):
+            hidden.update(MOVE_FIELDS)
         # A reply only to an applicant who can be written to.
-        may_reply = (
-            obj is not None
-            and self.has_change_permission(request, obj)
-            and not obj.anonymised_at
-            and obj.status != Status.SPAM
-        )
+        if not may_change or obj.anonymised_at or obj.status == Status.SPAM:
+            hidden.update(REPLY_FIELDS)
+        fieldsets = []
         for name, opts in self.fieldsets:
-            fields = [
-                f
-                for f in opts["fields"]
-                if (may_move or f not in MOVE_FIELDS)
-                and (may_reply or f not in REPLY_FIELDS)
-            ]
+            fields = [f for f in opts["fields"] if f not in hidden]
             if fields:
                 fieldsets.append((name, {**opts, "fields": fields}))
         if obj is not None and obj.anonymised_at:
@@ -660,9 +605,8 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        """The assignee, the notes and the move of the one form, each with
-        its history entry; Django's change view runs all of it, and the log,
-        in one transaction."""
+        """The reply, notes, assignee and move, each with its history entry
+        (Django's change view runs it all in one transaction)."""
         data = form.cleaned_data
         message = None
         if (data.get("reply") or "").strip():
@@ -682,9 +626,9 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             )
 
     def construct_change_message(self, request, form, formsets, add=False):
-        """Django's JSON change message, naming the fields by their English
-        labels, which the history page translates for each reader (Django
-        would store the labels in the saver's language)."""
+        """Django's change message with the fields' English labels, which
+        the history page translates for each reader (Django would store the
+        saver's language)."""
         labels = {
             "assigned_to": gettext_noop("Assigned to"),
             "internal_notes": gettext_noop("Internal notes"),
@@ -698,26 +642,22 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         return InquiryChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """A reference or an e-mail address is looked up exactly, through its
-        index; anything else is searched for in names, addresses and
-        organisations, which reads the whole list."""
+        """A reference ("k7qm4xtp", as read out on the phone) or an e-mail
+        address is looked up exactly, through its index; anything else is
+        searched for in names, addresses and organisations."""
         term = search_term.strip()
-        # "k7qm4xtp" or "K7QM 4XTP", as read out on the phone.
         reference = normalise_reference(term)
         if reference:
             found = queryset.filter(reference=reference)
-            # An eight-letter name may also read as a reference: look for
-            # the name when no inquiry has that reference.
+            # An eight-letter name may read as a reference too.
             if found.exists():
                 return found, False
         if _is_email(term):
-            # Stored as typed; compared, like on the status page, in any case.
+            # Stored as typed; compared in any case, as on the status page.
             return queryset.alias(email_lower=Lower("email")).filter(
                 email_lower=term.lower()
             ), False
         return super().get_search_results(request, queryset, search_term)
-
-    # -- columns ------------------------------------------------------------
 
     @admin.display(description=_("college"), ordering="institution__order")
     def college(self, obj):
@@ -731,12 +671,10 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        # Not get_status_display(), which hashes, and so translates, the
-        # label of every status on each row.
         return format_html(
             '<span class="inquiry-status inquiry-status-{}">{}</span>',
             obj.status,
-            STATUS_LABELS.get(obj.status, obj.status),
+            obj.status_label,
         )
 
     @admin.display(description=_("waiting"), ordering="status_changed_at")
@@ -763,45 +701,48 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             return ""
         return format_html_join(" ", '<span class="inquiry-flag {}">{}</span>', flags)
 
-    # -- read-only fields on the change page --------------------------------
-
-    def _change_url(self, inquiry):
+    def url(self, name, *args):
+        """The address of this admin's page ``name``: "change", "export"..."""
         return reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[inquiry.pk],
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
+            args=args,
+            current_app=self.admin_site.name,
         )
 
     @admin.display(description=_("links"))
     def duplicate_links(self, obj):
-        """The inquiry this one may repeat, and those that may repeat it."""
-        # A duplicate is sent to the same college, which the user may see;
-        # the filter on the college keeps it so should that ever change.
+        """The inquiry this one may repeat, and those that may repeat it: of
+        the same college, which the user may see."""
         rows = []
         original = obj.duplicate_of
         if original is not None and original.institution_id == obj.institution_id:
-            rows.append((gettext("May repeat"), self._change_url(original), original))
-        # The college is compared here rather than in the query, where it
-        # made SQLite read the college's inquiries in date order (100 ms for
-        # the busiest) instead of the few that point at this one.
+            rows.append(
+                (gettext("May repeat"), self.url("change", original.pk), original)
+            )
+        # The college compared here: in the query, SQLite read the college's
+        # inquiries in date order (100 ms) rather than the few repeats.
         repeats = Inquiry.objects.filter(duplicate_of=obj).order_by("created_at")
         for other in repeats:
-            if other.institution_id != obj.institution_id:
-                continue
-            rows.append((gettext("May be repeated by"), self._change_url(other), other))
+            if other.institution_id == obj.institution_id:
+                rows.append(
+                    (gettext("May be repeated by"), self.url("change", other.pk), other)
+                )
         if not rows:
             return gettext("None found")
         return format_html_join(mark_safe("<br>"), '{}: <a href="{}">{}</a>', rows)
 
     @admin.display(description=_("mail"))
     def mail_state(self, obj):
-        def when(value):
-            if value is None:
-                return gettext("not sent")
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
+        not_sent = gettext("not sent")
         lines = [
-            (gettext("Confirmation to the applicant"), when(obj.confirmation_sent_at)),
-            (gettext("Notice to the college"), when(obj.notification_sent_at)),
+            (
+                gettext("Confirmation to the applicant"),
+                _local_time(obj.confirmation_sent_at, not_sent),
+            ),
+            (
+                gettext("Notice to the college"),
+                _local_time(obj.notification_sent_at, not_sent),
+            ),
         ]
         html = format_html_join(mark_safe("<br>"), "{}: {}", lines)
         if obj.mail_error:
@@ -815,11 +756,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("anonymised"))
     def anonymised(self, obj):
-        if not obj.anonymised_at:
-            return "—"
-        return timezone.localtime(obj.anonymised_at).strftime("%Y-%m-%d %H:%M")
-
-    # -- change page ----------------------------------------------------------
+        return _local_time(obj.anonymised_at, "—")
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
@@ -870,7 +807,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
     def conversation(self, obj):
         """The inquiry's messages, oldest first, with links to the documents."""
-        prefix = f"admin:{self.opts.app_label}_{self.opts.model_name}"
         messages_ = obj.messages.select_related("author").prefetch_related(
             "attachments"
         )
@@ -881,10 +817,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 if message.direction == Message.Direction.OUT
                 else gettext("the applicant"),
                 "documents": [
-                    (
-                        attachment,
-                        reverse(f"{prefix}_attachment", args=[attachment.pk]),
-                    )
+                    (attachment, self.url("attachment", attachment.pk))
                     for attachment in message.attachments.all()
                 ],
             }
@@ -897,8 +830,6 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             "has_export_permission": self.has_export_permission(request),
         }
         return super().changelist_view(request, extra_context)
-
-    # -- URLs of our own ----------------------------------------------------
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -927,29 +858,15 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         ]
 
     def _get_changeable(self, request, object_id):
-        """The inquiry, from the scoped queryset, or a reason why not."""
+        """The inquiry, from the scoped queryset (else a 404), if the user
+        may change it."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            # As Django answers for an object that does not exist, or that
-            # lies outside the user's colleges.
-            messages.warning(
-                request,
-                gettext(
-                    "%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"
-                )
-                % {"name": self.opts.verbose_name, "key": unquote(object_id)},
-            )
-            return None, HttpResponseRedirect(
-                reverse("admin:index", current_app=self.admin_site.name)
-            )
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        return obj, HttpResponseRedirect(self._change_url(obj))
+        return obj
 
     def retry_mail_view(self, request, object_id):
-        obj, response = self._get_changeable(request, object_id)
-        if obj is None:
-            return response
+        obj = self._get_changeable(request, object_id)
         if _send_again(obj):
             messages.success(request, gettext("The mail has been sent."))
         else:
@@ -963,16 +880,14 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 gettext("The mail could not be sent: %(error)s")
                 % {"error": "; ".join(errors) or "?"},
             )
-        return response
+        return HttpResponseRedirect(self.url("change", obj.pk))
 
     def anonymise_view(self, request, object_id):
         """One inquiry's "anonymise": a confirmation page, then a POST."""
-        obj, response = self._get_changeable(request, object_id)
-        if obj is None:
-            return response
+        obj = self._get_changeable(request, object_id)
         if request.method == "POST" and request.POST.get("post") == "yes":
             self.anonymise_inquiries(request, Inquiry.objects.filter(pk=obj.pk), "")
-            return response
+            return HttpResponseRedirect(self.url("change", obj.pk))
         if request.method not in ("GET", "HEAD", "POST"):
             raise PermissionDenied
         return self.anonymise_confirmation(request, [obj], 1, original=obj)
@@ -1042,11 +957,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseRedirect(
-                reverse(
-                    f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-                )
-            )
+            return HttpResponseRedirect(self.url("changelist"))
         return self.export(request, changelist.get_queryset(request))
 
     def export(self, request, queryset, selected=False):
@@ -1072,15 +983,11 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
             "day": dashboard.officer_day(queryset, request.user),
             "first_replies": dashboard.first_reply_medians(queryset),
             "colleges": colleges_for(request.user),
-            "changelist_url": reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-            ),
+            "changelist_url": self.url("changelist"),
         }
         return TemplateResponse(
             request, "admin/applications/inquiry/dashboard.html", context
         )
-
-    # -- actions --------------------------------------------------------------
 
     def move_selected(self, request, queryset, new_status):
         """Move each inquiry on its own; a refused one does not stop the rest."""
@@ -1172,14 +1079,9 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
         permissions=["change"], description=_("Send failed or unsent mail again")
     )
     def retry_mail(self, request, queryset):
-        sent = failed = 0
-        for inquiry in queryset:
-            if not _mail_pending(inquiry):
-                continue
-            if _send_again(inquiry):
-                sent += 1
-            else:
-                failed += 1
+        done = [_send_again(inquiry) for inquiry in queryset if _mail_pending(inquiry)]
+        sent = done.count(True)
+        failed = len(done) - sent
         if sent:
             messages.success(
                 request,
@@ -1200,7 +1102,7 @@ class InquiryAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
                 )
                 % {"count": failed},
             )
-        if not sent and not failed:
+        if not done:
             messages.info(request, gettext("No mail was waiting to be sent."))
 
 
@@ -1237,6 +1139,12 @@ def describe_filters(request, *, selected=False):
     return "; ".join(parts) or "all rows in scope"
 
 
+def _local_time(moment, none):
+    if moment is None:
+        return none
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def _is_email(text):
     try:
         validate_email(text)
@@ -1246,6 +1154,7 @@ def _is_email(text):
 
 
 def _inquiry_mail_pending(inquiry):
+    """Whether the inquiry's own mails are unsent or failed."""
     return bool(
         inquiry.mail_error
         or inquiry.confirmation_sent_at is None
@@ -1253,34 +1162,9 @@ def _inquiry_mail_pending(inquiry):
     )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(RefuseNulLookupsMixin, admin.ModelAdmin):
-    """The audit record: read by superusers, written by the portal only."""
-
-    list_display = ("at", "by", "action", "count", "filters")
-    list_filter = ("action", ("at", admin.DateFieldListFilter))
-    list_select_related = ("by",)
-    readonly_fields = ("at", "by", "action", "count", "filters")
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 def _mail_pending(inquiry):
-    """Whether there is mail to send (again) for this inquiry: its own, or
-    that of one of its messages."""
+    """Whether there is mail to send (again): the inquiry's own, or one of
+    its messages'."""
     if inquiry.anonymised_at or inquiry.status == Status.SPAM:
         return False
     return (
@@ -1381,25 +1265,32 @@ class ReplyTemplateAdmin(CollegeScopedAdminMixin, admin.ModelAdmin):
 
 
 # ---------------------------------------------------------------------------
-# Memberships: who belongs to which college. Superusers only, since a
-# membership decides what its holder sees.
+# Superusers only: the audit record, and the memberships, which decide what
+# their holders see.
+
+
+def _is_superuser(self, request, obj=None):
+    return request.user.is_active and request.user.is_superuser
 
 
 class SuperuserOnlyMixin:
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+    has_module_permission = has_view_permission = _is_superuser
+    has_add_permission = has_change_permission = has_delete_permission = _is_superuser
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(SuperuserOnlyMixin, RefuseNulLookupsMixin, admin.ModelAdmin):
+    """Read by superusers, written by the portal only."""
+
+    list_display = ("at", "by", "action", "count", "filters")
+    list_filter = ("action", ("at", admin.DateFieldListFilter))
+    list_select_related = ("by",)
+    readonly_fields = ("at", "by", "action", "count", "filters")
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return False
 
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+    has_change_permission = has_delete_permission = has_add_permission
 
 
 @admin.register(StaffMembership)

@@ -1,8 +1,9 @@
 """The numbers behind the admin dashboard.
 
-Each function takes an already scoped queryset (the caller passes
+The queries take an already scoped queryset (the caller passes
 ``Inquiry.objects.for_staff(user)``), so the dashboard counts exactly what
-the user may see. Anonymised inquiries keep every field counted here.
+the user may see; the bars are made from their counts. Anonymised inquiries
+keep every field counted here.
 
 At a million inquiries each grouped count reads a whole index, so
 ``summary`` keeps the figures for ``CACHE_SECONDS`` for each set of colleges
@@ -50,53 +51,38 @@ def count_by(queryset, field):
     )
 
 
-def by_status(queryset, counts=None):
-    if counts is None:
-        counts = count_by(queryset, "status")
+def by_choice(counts, choices):
+    """A bar for each of ``choices`` (statuses, kinds), in their order."""
     return _scale(
-        [Bar(str(s.label), counts.get(s.value, 0), key=s.value) for s in Inquiry.Status]
+        [Bar(str(c.label), counts.get(c.value, 0), key=c.value) for c in choices]
     )
 
 
-def by_kind(queryset, counts=None):
-    if counts is None:
-        counts = count_by(queryset, "kind")
-    return _scale(
-        [Bar(str(k.label), counts.get(k.value, 0), key=k.value) for k in Inquiry.Kind]
-    )
-
-
-def by_college(queryset, limit=COLLEGES_SHOWN, counts=None):
-    """The colleges with the most inquiries; the rest as one bar."""
-    if counts is None:
-        counts = count_by(queryset, "institution")
+def _top(counts, limit):
+    """The ``limit`` largest ``(value, count)`` rows, and the rest."""
     rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
-    names = {
-        c.pk: str(c) for c in Institution.objects.filter(pk__in=dict(rows[:limit]))
-    }
-    bars = [Bar(names.get(pk, "?"), n, key=str(pk)) for pk, n in rows[:limit]]
-    rest = sum(n for _pk, n in rows[limit:])
+    return rows[:limit], rows[limit:]
+
+
+def by_college(counts, limit=COLLEGES_SHOWN):
+    """The colleges with the most inquiries; the rest as one bar."""
+    top, rest = _top(counts, limit)
+    names = {c.pk: str(c) for c in Institution.objects.filter(pk__in=dict(top))}
+    bars = [Bar(names.get(pk, "?"), n, key=str(pk)) for pk, n in top]
     if rest:
-        bars.append(
-            Bar(
-                gettext("%(count)d other colleges") % {"count": len(rows) - limit},
-                rest,
-            )
-        )
+        label = gettext("%(count)d other colleges") % {"count": len(rest)}
+        bars.append(Bar(label, sum(n for _pk, n in rest)))
     return _scale(bars)
 
 
-def by_country(queryset, limit=15, counts=None):
-    """The most frequent nationalities; the rest are summed up as one bar."""
-    if counts is None:
-        counts = count_by(queryset, "nationality")
-    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+def by_country(counts, limit=15):
+    """The most frequent nationalities; the rest as one bar."""
+    top, rest = _top(counts, limit)
     field = Inquiry._meta.get_field("nationality")
     names = dict(field.get_choices(include_blank=False))
-    bars = [Bar(str(names.get(code, code)), n, key=code) for code, n in rows[:limit]]
-    rest = sum(n for _code, n in rows[limit:])
+    bars = [Bar(str(names.get(code, code)), n, key=code) for code, n in top]
     if rest:
-        bars.append(Bar(gettext("Other countries"), rest))
+        bars.append(Bar(gettext("Other countries"), sum(n for _code, n in rest)))
     return _scale(bars)
 
 
@@ -128,16 +114,6 @@ def week_counts(queryset, weeks=WEEKS, now=None):
     return {monday: totals[f"w{i}"] or 0 for i, monday in enumerate(mondays)}
 
 
-def per_week(queryset, weeks=WEEKS, now=None, counts=None):
-    """Inquiries received in each of the last ``weeks`` weeks, oldest first,
-    with the empty weeks too."""
-    if counts is None:
-        counts = week_counts(queryset, weeks, now)
-    return _scale(
-        [Bar(monday.isoformat(), n, key=monday) for monday, n in counts.items()]
-    )
-
-
 def figures(queryset):
     """The raw counts behind the dashboard: five grouped queries."""
     return {
@@ -159,15 +135,17 @@ def summary(queryset, cache_key=None):
         if cache_key:
             cache.set(f"inquiry-dashboard:{cache_key}", data, CACHE_SECONDS)
     statuses = data["status"]
+    weeks = data["weeks"]
     return {
         # Every inquiry has exactly one status: the total needs no count.
         "total": sum(statuses.values()),
         "open": sum(statuses.get(s, 0) for s in Inquiry.OPEN_STATUSES),
-        "by_status": by_status(queryset, counts=statuses),
-        "by_college": by_college(queryset, counts=data["college"]),
-        "by_kind": by_kind(queryset, counts=data["kind"]),
-        "by_country": by_country(queryset, counts=data["country"]),
-        "per_week": per_week(queryset, counts=data["weeks"]),
+        "by_status": by_choice(statuses, Inquiry.Status),
+        "by_college": by_college(data["college"]),
+        "by_kind": by_choice(data["kind"], Inquiry.Kind),
+        "by_country": by_country(data["country"]),
+        # Oldest first, with the empty weeks too.
+        "per_week": _scale([Bar(m.isoformat(), n, key=m) for m, n in weeks.items()]),
         "counted_at": data["at"],
         "cache_seconds": CACHE_SECONDS if cache_key else 0,
     }
@@ -249,16 +227,16 @@ def first_reply_medians(queryset, now=None, days=FIRST_REPLY_DAYS):
     college's first message, over the inquiries received in the last
     ``days`` days that have one: ``[(college, label, how many)]``."""
     now = now or timezone.now()
+    # Grouped by the inquiry's id alone, and joined only to the college's
+    # messages: grouping by every column sorted each whole row (80 ms).
     rows = (
-        queryset.filter(created_at__gte=now - timedelta(days=days))
-        .annotate(
-            first_reply=Min(
-                "messages__created_at",
-                filter=Q(messages__direction=Message.Direction.OUT),
-            )
+        queryset.filter(
+            created_at__gte=now - timedelta(days=days),
+            messages__direction=Message.Direction.OUT,
         )
-        .filter(first_reply__isnull=False)
         .order_by()
+        .values("pk")
+        .annotate(first_reply=Min("messages__created_at"))
         .values_list("institution", "created_at", "first_reply")
     )
     waits = {}

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -266,9 +266,10 @@ class Inquiry(models.Model):
         # e-mail address, whatever its case; the rare "mail failed" rows.
         indexes = [
             # An officer's list filtered by status, newest first, without a
-            # sort of the college's matching rows.
+            # sort of the college's matching rows; and the officer's day
+            # from the index alone.
             models.Index(
-                fields=["institution", "status", "created_at"],
+                fields=["institution", "status", "created_at", "status_changed_at"],
                 name="inquiry_college_status_date",
             ),
             models.Index(fields=["created_at", "id"], name="inquiry_date_id"),
@@ -284,15 +285,23 @@ class Inquiry(models.Model):
                 fields=["assigned_to", "created_at"], name="inquiry_assigned_date"
             ),
             models.Index(Lower("email"), name="inquiry_email_lower"),
+            # The open list, longest waiting first, read in order (with the
+            # joins of the list, SQLite sorted all open rows from the other
+            # index); and the officer's day, counted status by status.
             models.Index(
-                fields=["created_at"],
-                condition=~models.Q(mail_error=""),
-                name="inquiry_mail_failed_date",
+                fields=["status_changed_at", "status"], name="inquiry_waiting_status"
             ),
             models.Index(
-                fields=["institution", "created_at"],
-                condition=~models.Q(mail_error=""),
-                name="inquiry_college_mail_failed",
+                fields=["status", "status_changed_at"], name="inquiry_status_waiting"
+            ),
+            # "Mail failed": the length, not a partial index on
+            # mail_error <> '', which SQLite uses only for a literal '' and
+            # never for the bound parameter Django sends.
+            models.Index(Length("mail_error"), name="inquiry_mail_error_length"),
+            models.Index(
+                "institution",
+                Length("mail_error"),
+                name="inquiry_college_mail_error",
             ),
         ]
         permissions = [("export_inquiry", _("Can export inquiries"))]

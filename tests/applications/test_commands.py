@@ -130,17 +130,11 @@ def inquiries(chongqing, jinhua):
 
 
 def counts():
-    everything = Inquiry.objects.all()
+    summary = dashboard.summary(Inquiry.objects.all())
     return {
-        name: [(bar.label, bar.count) for bar in function(everything)]
-        for name, function in [
-            ("status", dashboard.by_status),
-            ("college", dashboard.by_college),
-            ("kind", dashboard.by_kind),
-            ("country", dashboard.by_country),
-            ("week", dashboard.per_week),
-        ]
-    }
+        name: [(bar.label, bar.count) for bar in summary[f"by_{name}"]]
+        for name in ("status", "college", "kind", "country")
+    } | {"week": [(bar.label, bar.count) for bar in summary["per_week"]]}
 
 
 def test_it_only_reports_without_apply(inquiries):

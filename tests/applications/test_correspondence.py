@@ -634,6 +634,27 @@ def test_the_dashboard_has_the_median_time_to_the_first_reply(client, officer, c
     assert 'id="first-replies"' in html and "4 hours" in html
 
 
+def test_the_first_reply_is_the_colleges_earliest_message_once_per_inquiry(
+    officer, college
+):
+    now = timezone.now()
+    inquiry = make_inquiry(college, status=Status.IN_REVIEW)
+    Inquiry.objects.filter(pk=inquiry.pk).update(created_at=now - timedelta(hours=10))
+    for hours_after, direction in ((1, "in"), (3, "out"), (6, "out")):
+        Message.objects.create(
+            inquiry=inquiry,
+            direction=direction,
+            body="Hello",
+            created_at=now - timedelta(hours=10 - hours_after),
+        )
+    unanswered = make_inquiry(college, status=Status.IN_REVIEW)
+    Message.objects.create(inquiry=unanswered, direction="in", body="Hello?")
+
+    rows = dashboard.first_reply_medians(Inquiry.objects.all(), now=now)
+
+    assert rows == [(str(college), "3 hours", 1)]
+
+
 def test_a_storage_failure_is_a_page_that_says_so_not_a_500(
     client, inquiry, monkeypatch
 ):
