@@ -52,6 +52,23 @@ def test_a_change_to_a_college_renders_its_card_again_and_only_its_own(seeded, c
     assert "Founded long ago" in after.content.decode()
 
 
+def test_only_the_cards_not_kept_have_their_rows_read(
+    seeded, client, django_assert_num_queries
+):
+    home(client)
+    # The stamp of the filters, the count and the page of colleges: every
+    # card is kept, so no facts, sections or levels are read.
+    with django_assert_num_queries(3):
+        assert card_renders(home(client)) == 0
+    Fact.objects.filter(institution__slug=CHONGQING).update(value_en="Renamed")
+    # A college changed: what the filters offer is read again (two queries),
+    # and the one card to render reads its facts, sections and levels.
+    with django_assert_num_queries(8):
+        response = home(client)
+    assert card_renders(response) == 1
+    assert "Renamed" in response.content.decode()
+
+
 def test_a_section_taken_down_with_a_bulk_update_leaves_the_card_at_once(
     seeded, client
 ):

@@ -7,8 +7,9 @@ from .many_colleges import add_colleges
 
 PAGES = {
     # The stamp of what the filters offer (provinces and levels, kept while
-    # no college changes), the count, one page of colleges, their facts and
-    # published sections, and the levels of their programmes.
+    # no college changes), the count, one page of colleges; and for the cards
+    # not yet kept (all of them, the first time), their facts, published
+    # sections and the levels of their programmes.
     "/en/": 6,
     "/zh-hans/?province=Beijing&kind=bachelor": 6,
     "/en/?q=Chongqing": 6,
