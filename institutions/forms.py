@@ -104,11 +104,6 @@ class DirectoryForm(forms.Form):
         chosen = {name: data[name] for name in ("province", "kind") if data.get(name)}
         return filter_colleges(queryset, words=words, **chosen)
 
-    @property
-    def searching(self):
-        return bool(self.is_valid() and self.cleaned_data["q"].strip())
-
-
 def filter_colleges(queryset, province="", kind="", words=()):
     """The colleges of ``queryset`` in the province, offering the kind of
     programme, and matching every word."""
