@@ -148,7 +148,7 @@ class ProgrammeSearchView(FilteredListMixin, TemplateView):
                 % {"count": paginator.count}
             ),
             pages=page_links(page, filters),
-            **with_query(self.request, params_of(filters, page)),
+            **with_query(self.request, params_of(filters, page.number)),
         )
         return context
 

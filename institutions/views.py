@@ -4,7 +4,7 @@ Each page costs a fixed number of queries whatever the number of colleges
 (``prefetch_related`` for a college's lists); whole pages are cached per
 language in the shared pages cache (``portal.pagecache``), and the home
 page's college cards each under its college's ``updated_at`` (``{% cache %}``
-in ``home.html``).
+in ``home.html``), whose rows are read only when the card is not kept.
 """
 
 from collections import defaultdict
@@ -147,14 +147,14 @@ class HomeView(FilteredListMixin, TemplateView):
             )
             % {"count": paginator.count},
             pages=page_links(page, filters),
-            **with_query(self.request, params_of(filters, page)),
+            **with_query(self.request, params_of(filters, page.number)),
         )
         return context
 
 
-def params_of(filters, page):
-    """The filters, and the page number past the first: the page's address."""
-    return dict(filters, **({"page": page.number} if page.number > 1 else {}))
+def params_of(filters, number):
+    """The filters, and the page number past the first: a page's address."""
+    return dict(filters, **({"page": number} if number > 1 else {}))
 
 
 def read_for_cards(colleges):
@@ -162,14 +162,9 @@ def read_for_cards(colleges):
     ``card_version``) show: their facts, sections and levels. After a change
     only the changed college's card is rendered again, so only its rows are
     read; the queries are the same three however many cards are missing."""
-    kept = caches["template_fragments"].get_many(
-        [make_template_fragment_key("card", [c.card_version]) for c in colleges]
-    )
-    missing = [
-        college
-        for college in colleges
-        if make_template_fragment_key("card", [college.card_version]) not in kept
-    ]
+    keys = {make_template_fragment_key("card", [c.card_version]): c for c in colleges}
+    kept = caches["template_fragments"].get_many(keys)
+    missing = [college for key, college in keys.items() if key not in kept]
     if not missing:
         return
     prefetch_related_objects(missing, "facts", published_sections())
@@ -208,7 +203,7 @@ def page_links(page, filters):
     """The pagination links: numbers around the current page, and the ends."""
 
     def url(number):
-        params = {**filters, **({"page": number} if number > 1 else {})}
+        params = params_of(filters, number)
         return "?" + urlencode(params) if params else "?"
 
     paginator = page.paginator
