@@ -67,3 +67,12 @@ def test_an_older_file_gains_the_editors_and_keeps_its_passwords(
     assert client.post("/admin/login/", signin).status_code == 302
     assert client.get("/admin/institutions/section/").status_code == 200
     assert client.get("/admin/applications/inquiry/").status_code == 403
+
+
+def test_no_account_is_made_when_its_password_cannot_be_written_down(
+    seeded, accounts_file
+):
+    accounts_file.mkdir()  # a folder where the file should be: writing fails
+    with pytest.raises(OSError):
+        call_command("demo_accounts", verbosity=0)
+    assert not get_user_model().objects.exists()

@@ -23,18 +23,14 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are only made with PORTAL_DEBUG on.")
         # Accounts missing from an older file (the editors, a new college's)
         # are made and added to it; those listed keep their passwords.
-        added = self.create_accounts()
-        if added or not ACCOUNTS_FILE.exists():
-            with ACCOUNTS_FILE.open("a", encoding="utf-8") as accounts:
-                accounts.write(added)
-            ACCOUNTS_FILE.chmod(0o600)
+        self.create_accounts()
         self.stdout.write("Sign in to the admin with one of these accounts:")
         self.stdout.write(ACCOUNTS_FILE.read_text(encoding="utf-8"))
 
     @transaction.atomic
     def create_accounts(self):
-        # All or none: an account made without its line in the file would
-        # have a password nobody knows.
+        # All or none: the file is written before the accounts are committed,
+        # so that no account is left with a password nobody knows.
         users = get_user_model()
         lines = []
         if not users.objects.filter(username="admin").exists():
@@ -57,4 +53,7 @@ class Command(BaseCommand):
                     role=role,
                 )
                 lines.append(f"  {username} / {password}   ({what}: {college.name_en})")
-        return "".join(f"{line}\n" for line in lines)
+        if lines or not ACCOUNTS_FILE.exists():
+            with ACCOUNTS_FILE.open("a", encoding="utf-8") as accounts:
+                accounts.write("".join(f"{line}\n" for line in lines))
+            ACCOUNTS_FILE.chmod(0o600)
