@@ -27,6 +27,7 @@ from .models import (
     School,
     Section,
     Signatory,
+    awaiting_review,
 )
 
 LANGUAGE_LABELS = {"en": _("%(field)s (English)"), "zh-hans": _("%(field)s (Chinese)")}
@@ -108,9 +109,7 @@ class ProvenanceAdmin(ContentAdmin):
 
     @admin.action(description=_("Mark the Chinese as reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        waiting = queryset.filter(zh_origin=Origin.TRANSLATION).exclude(
-            zh_review=ReviewState.REVIEWED
-        )
+        waiting = queryset.filter(awaiting_review())
         marked = list(waiting)
         waiting.update(zh_review=ReviewState.REVIEWED)
         if marked:
@@ -213,9 +212,7 @@ class InstitutionAdmin(ProvenanceAdmin):
         return fields
 
     def get_queryset(self, request):
-        waiting = Q(sections__zh_origin=Origin.TRANSLATION) & ~Q(
-            sections__zh_review=ReviewState.REVIEWED
-        )
+        waiting = awaiting_review("sections__")
         return (
             super()
             .get_queryset(request)

@@ -104,6 +104,7 @@ class DirectoryForm(forms.Form):
         chosen = {name: data[name] for name in ("province", "kind") if data.get(name)}
         return filter_colleges(queryset, words=words, **chosen)
 
+
 def filter_colleges(queryset, province="", kind="", words=()):
     """The colleges of ``queryset`` in the province, offering the kind of
     programme, and matching every word."""

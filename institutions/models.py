@@ -10,6 +10,7 @@ import re
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -107,6 +108,14 @@ class ReviewState(models.TextChoices):
     )
 
 
+def awaiting_review(prefix=""):
+    """A translated Chinese text that no one has reviewed since its English
+    last changed, as a query (``prefix`` reaches it through a relation)."""
+    return Q(**{f"{prefix}zh_origin": Origin.TRANSLATION}) & ~Q(
+        **{f"{prefix}zh_review": ReviewState.REVIEWED}
+    )
+
+
 class Provenance(Seeded):
     """Where a text came from and whether its Chinese has been reviewed.
 
@@ -166,6 +175,7 @@ class Provenance(Seeded):
 
     @property
     def awaits_review(self):
+        """The rule of ``awaiting_review``, for a text in hand."""
         return (
             self.zh_origin == Origin.TRANSLATION
             and self.zh_review != ReviewState.REVIEWED
