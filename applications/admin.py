@@ -1140,9 +1140,10 @@ def describe_filters(request, *, selected=False):
 
 
 def _local_time(moment, none):
+    # As the admin writes every other time on the page, in the reader's language.
     if moment is None:
         return none
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _is_email(text):

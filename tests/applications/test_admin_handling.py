@@ -1,6 +1,7 @@
 """The inquiry's change page: one form, one save, and a history that says
 what happened, in the reader's language."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -305,3 +306,17 @@ def test_the_name_links_to_the_user_only_for_who_may_open_it(
     assert "<td>chen</td>" in as_officer
     assert f'<a href="{user_url}">chen</a>' in as_superuser
     assert client.get(user_url).status_code == 200
+
+
+def test_the_mail_times_read_as_the_pages_other_times(client, chen, chongqing):
+    sent = datetime.datetime(2026, 12, 8, 1, 45, tzinfo=datetime.UTC)
+    inquiry = make_inquiry(chongqing)
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        created_at=sent, confirmation_sent_at=sent, notification_sent_at=sent
+    )
+    client.force_login(chen)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(change_url(inquiry)).content.decode()
+    # 01:45 UTC is 09:45 in Beijing, written as the received time is.
+    assert html.count("2026年12月8日 09:45") == 3
+    assert "2026-12-08" not in html
